@@ -1,0 +1,14 @@
+# Front door: thin targets over scripts/. `make help` lists them.
+SHELL := /usr/bin/env bash
+.DEFAULT_GOAL := help
+
+.PHONY: help run test
+
+help: ## List the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z_-]+:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: ## Run the service locally on http://127.0.0.1:8080 with DynamoDB Local (no AWS account, no Docker)
+	@scripts/run.sh
+
+test: ## Run every test tier (mvn verify), installing what the tests need first
+	@scripts/test.sh

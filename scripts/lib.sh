@@ -1,0 +1,72 @@
+# shellcheck shell=bash
+# Common helpers, sourced by every script under scripts/.
+# Conventions: each script is idempotent, prints one "▶ step" line per step with its duration,
+# and on failure says what to check next.
+set -euo pipefail
+# Without this, bash drops errexit inside $(...), so a failure there would go unnoticed.
+shopt -s inherit_errexit
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Per-checkout generated configuration (image names, endpoints); git-ignored.
+LOCAL_DIR="${ROOT_DIR}/.local"
+# Tools and build caches shared by every checkout on this machine, so a fresh clone is fast.
+CACHE_DIR="${USERS_INFO_CACHE:-${HOME}/.cache/users-info}"
+BIN_DIR="${CACHE_DIR}/bin"
+mkdir -p "${LOCAL_DIR}" "${BIN_DIR}"
+export PATH="${BIN_DIR}:${PATH}"
+
+log() { printf '%s\n' "$*" >&2; }
+
+# die MESSAGE [HINT]: stop with what went wrong and what to do about it.
+die() {
+  log "✘ $1"
+  [ -n "${2:-}" ] && log "  → $2"
+  exit 1
+}
+
+# step NAME COMMAND...: run COMMAND, print its name and wall time; on failure say which step failed.
+# COMMAND runs in a subshell with errexit on: bash ignores `set -e` inside anything called from `||`,
+# so a failing command in the middle of a step function would otherwise go unnoticed. The price:
+# variables a step sets do not reach the caller (decide at top level, or pass results via files).
+step() {
+  local name="$1" start rc=0
+  shift
+  start=$(date +%s.%N)
+  log "▶ ${name}"
+  set +e
+  (set -e; "$@")
+  rc=$?
+  set -e
+  local secs
+  secs=$(awk -v s="${start}" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+  if [ "${rc}" -ne 0 ]; then
+    log "✘ ${name} failed after ${secs} s (exit ${rc})"
+    return "${rc}"
+  fi
+  log "✔ ${name} (${secs} s)"
+}
+
+# need_cmd NAME FIX: fail with the component's name and the command that installs it.
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 || die "$1 is not installed" "$2"
+}
+
+# recipe_hash FILE...: content hash of the inputs of a cached build; a rebuild happens only when it changes.
+recipe_hash() {
+  cat "$@" | sha256sum | cut -c1-12
+}
+
+# apt_install PACKAGE...: install Debian packages that are missing (apt-get update only when needed).
+apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "${pkg}" 2>/dev/null | grep -q 'install ok installed' || missing+=("${pkg}")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  log "  installing from Debian: ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    die "root is needed to install ${missing[*]}" "sudo apt-get install -y ${missing[*]}"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
