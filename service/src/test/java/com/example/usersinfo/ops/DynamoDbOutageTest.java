@@ -1,0 +1,96 @@
+package com.example.usersinfo.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.example.usersinfo.Api;
+import com.example.usersinfo.Api.Reply;
+import com.example.usersinfo.DynamoDbLocal;
+import com.example.usersinfo.config.UsersTable;
+import io.micronaut.json.JsonMapper;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * DynamoDB goes away mid-test and comes back: requests get 503 with Retry-After (bounded retries, no hang),
+ * readiness turns DOWN, and both recover without restarting the service.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DynamoDbOutageTest implements TestPropertyProvider {
+
+    private final DynamoDbLocal dynamoDb = DynamoDbLocal.start();
+
+    @Inject
+    EmbeddedServer server;
+
+    @Inject
+    JsonMapper json;
+
+    @Inject
+    UsersTable table;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(dynamoDb.serviceProperties());
+        properties.put("users-info.dynamodb.max-attempts", "3");
+        properties.put("users-info.dynamodb.attempt-timeout", "300ms");
+        properties.put("users-info.dynamodb.call-timeout", "1s");
+        properties.put("users-info.dynamodb.retry-after", "7s");
+        return properties;
+    }
+
+    @AfterAll
+    void stopDynamoDb() {
+        dynamoDb.close();
+    }
+
+    @Test
+    void outageGives503AndReadinessDownThenBothRecoverWithoutRestart() {
+        Api api = new Api(server, json);
+        assertThat(api.get("/health/readiness").status()).isEqualTo(200);
+
+        dynamoDb.suspend();
+        try {
+            long start = System.nanoTime();
+            Reply during = api.post("/users", newUser());
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(during.status()).as(during.toString()).isEqualTo(503);
+            assertThat(during.header("Retry-After")).isEqualTo("7");
+            assertThat(during.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(during.body()).doesNotContain("Exception").doesNotContain("127.0.0.1");
+            assertThat(took).as("bounded by call-timeout, not hanging").isLessThan(Duration.ofSeconds(3));
+            assertThat(api.get("/users/" + UUID.randomUUID()).status()).isEqualTo(503);
+
+            Reply readiness = api.get("/health/readiness");
+            assertThat(readiness.status()).isEqualTo(503);
+            assertThat(readiness.body()).contains("DOWN");
+            assertThat(api.get("/health/liveness").status()).as("an outage is no reason to restart").isEqualTo(200);
+            assertThat(api.get("/prometheus").body())
+                    .containsPattern("dynamodb_client_calls_seconds_count\\{[^}]*outcome=\"error\"");
+        } finally {
+            dynamoDb.resume();
+        }
+        // DynamoDB Local keeps data in memory: after the restart the table must be created again, as an
+        // operator would restore it. A real table outlives an outage.
+        table.createIfMissing();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(api.get("/health/readiness").status()).isEqualTo(200));
+        assertThat(api.post("/users", newUser()).status()).isEqualTo(201);
+    }
+
+    private static String newUser() {
+        return "{\"email\":\"" + UUID.randomUUID() + "@example.com\",\"name\":\"Outage\"}";
+    }
+}
