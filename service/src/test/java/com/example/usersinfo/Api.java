@@ -55,7 +55,7 @@ public final class Api {
         }
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response, json);
+            return new Reply(response, json, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -76,7 +76,8 @@ public final class Api {
         return all;
     }
 
-    public record Reply(HttpResponse<String> response, JsonMapper json) {
+    /** A response together with the request body that produced it ({@code null} when none was sent). */
+    public record Reply(HttpResponse<String> response, JsonMapper json, String requestBody) {
 
         public int status() {
             return response.statusCode();
