@@ -2,7 +2,7 @@
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test
+.PHONY: help run test load
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z_-]+:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -12,3 +12,6 @@ run: ## Run the service locally on http://127.0.0.1:8080 with DynamoDB Local (no
 
 test: ## Run every test tier (mvn verify), installing what the tests need first
 	@scripts/test.sh
+
+load: ## Measure GET / and GET /users/{id} throughput and p99 with wrk (URL=… to target a running service)
+	@scripts/load.sh
