@@ -15,3 +15,6 @@ test: ## Run every test tier (mvn verify), installing what the tests need first
 
 load: ## Measure GET / and GET /users/{id} throughput and p99 with wrk (URL=… to target a running service)
 	@scripts/load.sh
+
+prereqs: ## Install what the local environment needs, at pinned versions (Docker Engine, kind, k6, kubectl, helm, emulator venvs…)
+	@scripts/prereqs.sh
