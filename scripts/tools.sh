@@ -39,11 +39,13 @@ reported() {
   grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' <<<"${out}" | head -n 1 || true
 }
 
-# estimate TOOL: how long a build from a cold Go cache took on 2 shared cores (env-notes and our runs).
+# estimate TOOL: how long a build from a cold Go cache took on 2 shared cores (measured; seconds when
+# the Go caches are warm).
 estimate() {
   case "$1" in
-    k6) echo "about 2.5 min" ;;
-    kubectl | helm) echo "about 1.5 min" ;;
+    k6) echo "1.5 to 2.5 min" ;;
+    helm) echo "about 1.5 min" ;;
+    kubectl) echo "about 1 min" ;;
     kind) echo "about 30 s" ;;
     *) echo "about 10 s" ;;
   esac
