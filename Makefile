@@ -10,6 +10,10 @@ help: ## List the targets
 run: ## Run the service locally on http://127.0.0.1:8080 with DynamoDB Local (no AWS account, no Docker)
 	@scripts/run.sh
 
+.PHONY: images
+images: ## Build or fetch the images the build starts from; names go to .local/images.properties (docs/image.md)
+	@scripts/images.sh
+
 test: ## Run every test tier (mvn verify), installing what the tests need first
 	@scripts/test.sh
 

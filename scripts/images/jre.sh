@@ -5,9 +5,11 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 IMAGE="${USERS_INFO_JRE_IMAGE:-users-info/jre:25}"
-# What Micronaut (Netty, serde, management), Logback (XML config), the AWS SDK and JMX need.
-# java.desktop (12 MB) stays out until something proves it is needed.
-MODULES="${USERS_INFO_JRE_MODULES:-java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.unsupported,jdk.zipfs}"
+# What Micronaut (Netty, serde, management, its JFR request events), Logback (XML config), the AWS SDK
+# (Apache HttpClient 5 needs jdk.net's socket options) and JMX need, checked with
+# `jdeps --print-module-deps` on the runtime class path. java.desktop (12 MB) is referenced only by code
+# paths this service never takes (java.beans in Groovy routes and Log4j2 metrics), so it stays out.
+MODULES="${USERS_INFO_JRE_MODULES:-java.base,java.logging,java.management,java.naming,java.net.http,java.security.jgss,java.sql,java.xml,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.net,jdk.unsupported,jdk.zipfs}"
 JAVA_DIR=/opt/java/openjdk
 APP_ID=65532
 
