@@ -3,60 +3,37 @@ package com.example.usersinfo.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.example.usersinfo.Api;
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.DynamoDbLocal;
+import com.example.usersinfo.ServiceTest;
 import com.example.usersinfo.config.UsersTable;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * DynamoDB goes away mid-test and comes back: requests get 503 with Retry-After (bounded retries, no hang),
  * readiness turns DOWN, and both recover without restarting the service.
  */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DynamoDbOutageTest implements TestPropertyProvider {
-
-    private final DynamoDbLocal dynamoDb = DynamoDbLocal.start();
-
-    @Inject
-    EmbeddedServer server;
-
-    @Inject
-    JsonMapper json;
+class DynamoDbOutageTest extends ServiceTest {
 
     @Inject
     UsersTable table;
 
     @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(dynamoDb.serviceProperties());
-        properties.put("users-info.dynamodb.max-attempts", "3");
-        properties.put("users-info.dynamodb.attempt-timeout", "300ms");
-        properties.put("users-info.dynamodb.call-timeout", "1s");
-        properties.put("users-info.dynamodb.retry-after", "7s");
-        return properties;
-    }
-
-    @AfterAll
-    void stopDynamoDb() {
-        dynamoDb.close();
+    protected Map<String, String> settings() {
+        return Map.of(
+                "users-info.dynamodb.max-attempts", "3",
+                "users-info.dynamodb.attempt-timeout", "300ms",
+                "users-info.dynamodb.call-timeout", "1s",
+                "users-info.dynamodb.retry-after", "7s");
     }
 
     @Test
     void outageGives503AndReadinessDownThenBothRecoverWithoutRestart() {
-        Api api = new Api(server, json);
         assertThat(api.get("/health/readiness").status()).isEqualTo(200);
 
         dynamoDb.suspend();

@@ -6,28 +6,21 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
-import com.example.usersinfo.Api;
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.DynamoDbLocal;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
+import com.example.usersinfo.ServiceTest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The served OpenAPI document is the contract: every route of this service is in it (and nothing else), and
@@ -35,45 +28,22 @@ import org.junit.jupiter.api.TestInstance;
  * against it — schemas, status codes, headers and media types.
  */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OpenApiContractTest implements TestPropertyProvider {
+class OpenApiContractTest extends ServiceTest {
 
     private static final String DOCUMENT = "/openapi/users-info.yml";
-
-    private final DynamoDbLocal dynamoDb = DynamoDbLocal.start();
-
-    @Inject
-    EmbeddedServer server;
-
-    @Inject
-    JsonMapper json;
 
     @Inject
     Router router;
 
-    private Api api;
     private String document;
     private OpenApiInteractionValidator validator;
 
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(dynamoDb.serviceProperties());
-        properties.put("users-info.password.memory-kib", "4096");
-        return properties;
-    }
-
     @BeforeAll
     void loadServedDocument() {
-        api = new Api(server, json);
         Reply served = api.get(DOCUMENT);
         assertThat(served.status()).as("the document is served at " + DOCUMENT).isEqualTo(200);
         document = served.body();
         validator = OpenApiInteractionValidator.createForInlineApiSpecification(document).build();
-    }
-
-    @AfterAll
-    void stopDynamoDb() {
-        dynamoDb.close();
     }
 
     @Test

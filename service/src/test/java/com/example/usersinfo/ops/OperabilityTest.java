@@ -4,56 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import com.example.usersinfo.Api;
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.DynamoDbLocal;
+import com.example.usersinfo.ServiceTest;
 import com.example.usersinfo.LogCapture;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Hello world, request ids, health, metrics and logs: what operators and the platform rely on. */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class OperabilityTest implements TestPropertyProvider {
-
-    private final DynamoDbLocal dynamoDb = DynamoDbLocal.start();
-
-    @Inject
-    EmbeddedServer server;
-
-    @Inject
-    JsonMapper json;
-
-    Api api;
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(dynamoDb.serviceProperties());
-        properties.put("users-info.password.memory-kib", "4096");
-        return properties;
-    }
-
-    @AfterAll
-    void stopDynamoDb() {
-        dynamoDb.close();
-    }
-
-    @BeforeEach
-    void client() {
-        api = new Api(server, json);
-    }
+class OperabilityTest extends ServiceTest {
 
     @Test
     void helloWorldNamesInstanceAndVersion() {

@@ -2,16 +2,11 @@ package com.example.usersinfo.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.example.usersinfo.Api;
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.DynamoDbLocal;
-import io.micronaut.json.JsonMapper;
-import io.micronaut.runtime.server.EmbeddedServer;
+import com.example.usersinfo.ServiceTest;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,42 +17,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UsersApiTest implements TestPropertyProvider {
-
-    private final DynamoDbLocal dynamoDb = DynamoDbLocal.start();
-
-    @Inject
-    EmbeddedServer server;
-
-    @Inject
-    JsonMapper json;
-
-    Api api;
-
-    @Override
-    public Map<String, String> getProperties() {
-        Map<String, String> properties = new HashMap<>(dynamoDb.serviceProperties());
-        properties.put("users-info.password.memory-kib", "4096");
-        return properties;
-    }
-
-    @AfterAll
-    void stopDynamoDb() {
-        dynamoDb.close();
-    }
-
-    @BeforeEach
-    void client() {
-        api = new Api(server, json);
-    }
+class UsersApiTest extends ServiceTest {
 
     private static String uniqueEmail() {
         return "user-" + UUID.randomUUID() + "@example.com";
