@@ -11,7 +11,6 @@ import io.micronaut.core.naming.NameUtils;
 import io.micronaut.core.type.Argument;
 import io.micronaut.inject.BeanDefinition;
 import io.micronaut.inject.qualifiers.Qualifiers;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -43,23 +42,7 @@ final class SettingsCheck {
         }
         ArgumentConversionContext<?> conversion = ConversionContext.of(argument);
         if (environment.getProperty(name, conversion).isEmpty()) {
-            throw new ConfigurationException(name + "=" + raw.get() + ": must be " + expected(argument.getType()));
+            throw new ConfigurationException(name + "=" + raw.get() + ": must be " + ExpectedValue.of(argument.getType()));
         }
-    }
-
-    private static String expected(Class<?> type) {
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-            return "a whole number";
-        }
-        if (type == boolean.class || type == Boolean.class) {
-            return "true or false";
-        }
-        if (type == Duration.class) {
-            return "a duration such as 500ms, 3s or PT3S";
-        }
-        if (type == java.net.URI.class) {
-            return "a URI such as http://127.0.0.1:8000";
-        }
-        return "a " + type.getSimpleName();
     }
 }

@@ -1,5 +1,6 @@
 package com.example.usersinfo.web;
 
+import com.example.usersinfo.config.ExpectedValue;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.core.convert.exceptions.ConversionErrorException;
 import io.micronaut.core.type.Argument;
@@ -104,22 +105,12 @@ final class InputErrorHandlers {
                 Matcher unknown = UNKNOWN_PROPERTY.matcher(cause.getMessage());
                 if (unknown.find()) {
                     return new FieldError(unknown.group(1),
-                            "is not a known property; remove it (see the API document at /openapi.yml)");
+                            "is not a known property; remove it (see the API document at /openapi/users-info.yml)");
                 }
-                return new FieldError("body", "is not valid for this request; see the API document at /openapi.yml");
+                return new FieldError("body", "is not valid for this request; see the API document at /openapi/users-info.yml");
             }
             Argument<?> argument = exception.getArgument();
-            return new FieldError(argument.getName(), "must be " + expected(argument.getType()));
-        }
-
-        private static String expected(Class<?> type) {
-            if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-                return "a whole number";
-            }
-            if (type == Boolean.class || type == boolean.class) {
-                return "true or false";
-            }
-            return "a " + type.getSimpleName();
+            return new FieldError(argument.getName(), "must be " + ExpectedValue.of(argument.getType()));
         }
     }
 }
