@@ -12,6 +12,8 @@ LOCAL_DIR="${ROOT_DIR}/.local"
 # Tools and build caches shared by every checkout on this machine, so a fresh clone is fast.
 CACHE_DIR="${USERS_INFO_CACHE:-${HOME}/.cache/users-info}"
 BIN_DIR="${CACHE_DIR}/bin"
+# Debian packages unpacked into images and tool directories (never installed), shared by every checkout.
+DEB_CACHE="${CACHE_DIR}/debs"
 mkdir -p "${LOCAL_DIR}" "${BIN_DIR}"
 export PATH="${BIN_DIR}:${PATH}"
 
@@ -69,4 +71,21 @@ apt_install() {
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# fetch_deb PACKAGE: path of the candidate .deb, downloaded once into the shared cache.
+fetch_deb() {
+  local name
+  name=$(apt-get download --print-uris "$1" 2>/dev/null | awk '{ print $2 }') || true
+  if [ -z "${name}" ]; then
+    [ "$(id -u)" -eq 0 ] || die "apt does not know $1" "run 'sudo apt-get update', then rerun $0"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    name=$(apt-get download --print-uris "$1" | awk '{ print $2 }')
+  fi
+  [ -n "${name}" ] || die "apt knows no package $1" "check 'apt-cache policy $1' and the apt sources"
+  mkdir -p "${DEB_CACHE}"
+  [ -s "${DEB_CACHE}/${name}" ] ||
+    (cd "${DEB_CACHE}" && apt-get download -qq -o APT::Sandbox::User=root "$1") ||
+    die "cannot download the Debian package $1" "check 'apt-get download $1' and the apt sources"
+  echo "${DEB_CACHE}/${name}"
 }

@@ -14,7 +14,6 @@ source "${ROOT_DIR}/config/tools.versions"
 
 GO_TOOLS=(kind k6 kubectl helm kubeconform)
 DEB_TOOLS=(promtool amtool)
-DEBS="${CACHE_DIR}/debs"
 
 # pinned TOOL: the version config/tools.versions asks for.
 pinned() {
@@ -176,22 +175,6 @@ deb_version() {
   { "$2" --version 2>&1 || true; } | sed -n 's/^.*, version \([^ ]*\).*$/\1/p' | head -n 1
 }
 
-# fetch_deb PACKAGE: path of the candidate .deb, downloaded once into the shared cache.
-fetch_deb() {
-  local name
-  name=$(apt-get download --print-uris "$1" 2>/dev/null | awk '{ print $2 }') || true
-  if [ -z "${name}" ]; then
-    [ "$(id -u)" -eq 0 ] || die "apt does not know $1" "run 'sudo apt-get update', then rerun $0"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    name=$(apt-get download --print-uris "$1" | awk '{ print $2 }')
-  fi
-  [ -n "${name}" ] || die "apt knows no package $1" "check 'apt-cache policy $1' and the apt sources"
-  mkdir -p "${DEBS}"
-  [ -s "${DEBS}/${name}" ] ||
-    (cd "${DEBS}" && apt-get download -qq -o APT::Sandbox::User=root "$1") ||
-    die "cannot download the Debian package $1" "check 'apt-get download $1' and the apt sources"
-  echo "${DEBS}/${name}"
-}
 
 # install_deb_tool TOOL PACKAGE: copy /usr/bin/TOOL out of PACKAGE's .deb into $BIN_DIR. Installing the
 # package instead would add a system user and a Prometheus/Alertmanager service (started and enabled at

@@ -26,8 +26,7 @@ fi
 WORK=$(mktemp -d "${CACHE_DIR}/jre.XXXXXX")
 trap 'rm -rf "${WORK}"' EXIT
 ROOTFS="${WORK}/rootfs"
-DEBS="${CACHE_DIR}/debs"
-mkdir -p "${ROOTFS}/opt/java" "${DEBS}"
+mkdir -p "${ROOTFS}/opt/java"
 
 jlink_runtime() {
   "${JDK}/bin/jlink" --add-modules "${MODULES}" --output "${ROOTFS}${JAVA_DIR}" \
@@ -62,20 +61,6 @@ runtime_packages() {
   done | sort -u
 }
 
-# fetch_deb PACKAGE: path of the candidate .deb, downloaded once into the shared cache.
-fetch_deb() {
-  local name
-  name=$(apt-get download --print-uris "$1" 2>/dev/null | awk '{ print $2 }') || true
-  if [ -z "${name}" ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    name=$(apt-get download --print-uris "$1" | awk '{ print $2 }')
-  fi
-  [ -n "${name}" ] || die "apt knows no package $1" "check 'apt-cache policy $1' and the apt sources"
-  [ -s "${DEBS}/${name}" ] ||
-    (cd "${DEBS}" && apt-get download -qq -o APT::Sandbox::User=root "$1") ||
-    die "cannot download the Debian package $1" "check 'apt-get download $1' and the apt sources"
-  echo "${DEBS}/${name}"
-}
 
 add_system_files() {
   local pkgs pkg deb
