@@ -4,7 +4,7 @@
 # shellcheck source-path=SCRIPTDIR source=../lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
-IMAGE="${USERS_INFO_JRE_IMAGE:-users-info/jre:25}"
+IMAGE="${1:?usage: $0 IMAGE-NAME}"
 # What Micronaut (Netty, serde, management, its JFR request events), Logback (XML config), the AWS SDK
 # (Apache HttpClient 5 needs jdk.net's socket options) and JMX need, checked with
 # `jdeps --print-module-deps` on the runtime class path. java.desktop (12 MB) is referenced only by code
