@@ -163,8 +163,8 @@ go_tool() {
   version=$(pinned "${tool}")
   have=$(reported "${tool}" "${BIN_DIR}/${tool}")
   if [ "${have}" != "${version}" ]; then
-    need_cmd go "install Go 1.21 or newer (https://go.dev/dl); it fetches the Go toolchain the modules ask for through the Go module proxy"
     log "  ${tool}: ${have:-not installed}, pinned ${version}: building it ($(estimate "${tool}") with a cold Go cache)"
+    need_cmd go "install Go 1.21 or newer (https://go.dev/dl); it fetches the Go toolchain the modules ask for through the Go module proxy"
     step "Build ${tool} ${version} into ${BIN_DIR}" install_go_tool "${tool}" "${version}"
   fi
   log "✔ ${tool} ${version} (${BIN_DIR}/${tool})"
