@@ -14,6 +14,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # KEY (in config/images.defaults.properties)   NAME when built here   RECIPE (scripts/images/…)
 IMAGES=(
   "service.base.image users-info/jre:25 jre.sh"
+  "testcontainers.ryuk.image users-info/ryuk:0.14.0 reaper.sh"
+  "k6.image users-info/k6:1.8.1 k6.sh"
+  "prometheus.image users-info/prometheus:2.42.0 prometheus.sh"
+  "alertmanager.image users-info/alertmanager:0.25.0 alertmanager.sh"
 )
 
 MODE="${USERS_INFO_IMAGES:-auto}"

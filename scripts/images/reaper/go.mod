@@ -1,0 +1,3 @@
+module users-info.local/reaper
+
+go 1.23
