@@ -14,6 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # KEY (in config/images.defaults.properties)   NAME when built here   RECIPE (scripts/images/…)
 IMAGES=(
   "service.base.image users-info/jre:25 jre.sh"
+  "kind.node.image users-info/kind-node:v1.35.4 kind-node.sh"
+  "metrics-server.image users-info/metrics-server:v0.9.0 k8s-metrics-server.sh"
 )
 
 MODE="${USERS_INFO_IMAGES:-auto}"
