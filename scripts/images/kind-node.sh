@@ -131,14 +131,17 @@ build_base() {
   tar -C "${rootfs}" --numeric-owner -c . | docker import \
     --change 'ENV container=docker' \
     --change 'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]' \
-    --change "LABEL users-info.recipe=${base_recipe} users-info.node.packages=$(paste -sd' ' "${WORK}/packages")" \
+    --change "LABEL users-info.recipe=${base_recipe} users-info.node.packages=\"$(paste -sd' ' "${WORK}/packages")\"" \
     - "${BASE_IMAGE}" >/dev/null
 }
 # --- end of the base image ----------------------------------------------------------------------------
 if [ "$(label_of "${BASE_IMAGE}")" = "${base_recipe}" ]; then
   log "✔ ${BASE_IMAGE} is up to date (recipe ${base_recipe})"
 else
+  old_base=$(docker image inspect -f '{{.Id}}' "${BASE_IMAGE}" 2>/dev/null) || true
   step "Base image ${BASE_IMAGE}: debootstrap ${NODE_DEBIAN_SUITE} with systemd, containerd, runc, CNI plugins + kind ${KIND_VERSION}'s files (about 1.5 min)" build_base
+  # The previous base is dangling now (node images built on it keep their layers).
+  [ -z "${old_base}" ] || docker image rm "${old_base}" >/dev/null 2>&1 || true
 fi
 
 # --- the images preloaded into the node's containerd -----------------------------------------------------
@@ -197,7 +200,10 @@ EOF
   import_image "docker.io/rancher/local-path-provisioner:${LOCAL_PATH_PROVISIONER_VERSION}" \
     "${root}/local-path-provisioner" "${path_env}"
   dpkg-deb -x "$(fetch_deb busybox-static)" "${root}/busybox"
-  for name in $("${root}/busybox/bin/busybox" --list); do ln -sf busybox "${root}/busybox/bin/${name}"; done
+  for name in $("${root}/busybox/bin/busybox" --list); do
+    # The list names busybox itself.
+    [ "${name}" = busybox ] || ln -sf busybox "${root}/busybox/bin/${name}"
+  done
   rm -rf "${root}/busybox/usr/share"
   install -d -m 1777 "${root}/busybox/tmp"
   import_image docker.io/library/busybox:latest "${root}/busybox" 'ENV PATH=/bin' 'CMD ["sh"]'
@@ -266,13 +272,30 @@ smoke_test() {
     die "CoreDNS does not run in a cluster of the new node image" "kubectl -n kube-system describe pods -l k8s-app=kube-dns"
   KUBECONFIG="${kubeconfig}" kubectl -n local-path-storage rollout status deployment/local-path-provisioner --timeout=60s >/dev/null ||
     die "local-path-provisioner does not run in a cluster of the new node image" "kubectl -n local-path-storage describe pods"
+  # The default StorageClass provisions: its helper pod (busybox) creates the volume's directory.
+  KUBECONFIG="${kubeconfig}" kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: { name: smoke, namespace: default }
+spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Mi } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: smoke, namespace: default }
+spec:
+  containers: [{ name: pause, image: "registry.k8s.io/pause:${PAUSE_TAG}", volumeMounts: [{ name: data, mountPath: /data }] }]
+  volumes: [{ name: data, persistentVolumeClaim: { claimName: smoke } }]
+EOF
+  KUBECONFIG="${kubeconfig}" kubectl wait --for=jsonpath='{.status.phase}'=Bound pvc/smoke --timeout=90s >/dev/null ||
+    die "the default StorageClass does not provision a volume in a cluster of the new node image" \
+      "kubectl describe pvc smoke; kubectl -n local-path-storage logs deployment/local-path-provisioner"
   kind delete cluster --name "${SMOKE_CLUSTER}" >/dev/null 2>&1
 }
 
 step "Images to preload: control plane ${KUBERNETES_VERSION}, etcd ${ETCD_TAG}, CoreDNS ${COREDNS_TAG}, pause ${PAUSE_TAG}, local-path-provisioner" build_preloads
 step "Default StorageClass manifest (local-path-provisioner ${LOCAL_PATH_PROVISIONER_VERSION})" render_storage
 step "Assemble the node: binaries, preloaded images, sandbox image pause:${PAUSE_TAG}" assemble_node
-step "Smoke-test: a one-node cluster of it becomes Ready, CoreDNS and the storage provisioner run" smoke_test
+step "Smoke-test: a one-node cluster of it becomes Ready, CoreDNS runs, the default StorageClass provisions" smoke_test
 old=$(docker image inspect -f '{{.Id}}' "${IMAGE}" 2>/dev/null) || true
 docker tag "$(cat "${WORK}/id")" "${IMAGE}"
 # Untagging the candidate now only drops that name (the trap would otherwise delete the new image).
