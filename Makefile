@@ -22,3 +22,10 @@ load: ## Measure GET / and GET /users/{id} throughput and p99 with wrk (URL=… 
 
 prereqs: ## Install what the local environment needs, at pinned versions (Docker Engine, kind, k6, kubectl, helm, emulator venvs…)
 	@scripts/prereqs.sh
+
+.PHONY: cluster cluster-down
+cluster: ## Create (or reuse) the kind cluster users-info with metrics-server; kubeconfig in .local/kubeconfig
+	@scripts/cluster.sh
+
+cluster-down: ## Delete the kind cluster users-info
+	@scripts/cluster.sh --down

@@ -18,6 +18,8 @@ IMAGES=(
   "k6.image users-info/k6:1.8.1 k6.sh"
   "prometheus.image users-info/prometheus:2.42.0 prometheus.sh"
   "alertmanager.image users-info/alertmanager:0.25.0 alertmanager.sh"
+  "kind.node.image users-info/kind-node:v1.35.4 kind-node.sh"
+  "metrics-server.image users-info/metrics-server:v0.9.0 k8s-metrics-server.sh"
 )
 
 MODE="${USERS_INFO_IMAGES:-auto}"

@@ -89,3 +89,25 @@ fetch_deb() {
     die "cannot download the Debian package $1" "check 'apt-get download $1' and the apt sources"
   echo "${DEB_CACHE}/${name}"
 }
+
+# heartbeat LABEL COMMAND...: run COMMAND, saying every 30 s that LABEL is still going, so a long build
+# does not look hung.
+heartbeat() {
+  local label="$1" start ticker rc=0
+  shift
+  start=$(date +%s)
+  (
+    trap 'kill "${nap:-}" 2>/dev/null; exit 0' TERM
+    while :; do
+      sleep 30 &
+      nap=$!
+      wait "${nap}"
+      log "  … ${label}: $(($(date +%s) - start)) s"
+    done
+  ) &
+  ticker=$!
+  "$@" || rc=$?
+  kill "${ticker}" 2>/dev/null || true
+  wait "${ticker}" 2>/dev/null || true
+  return "${rc}"
+}

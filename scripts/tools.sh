@@ -117,28 +117,6 @@ EOF
   rm -rf "${module}"
 }
 
-# heartbeat LABEL COMMAND...: run COMMAND, saying every 30 s that LABEL is still going, so a long build
-# does not look hung.
-heartbeat() {
-  local label="$1" start ticker rc=0
-  shift
-  start=$(date +%s)
-  (
-    trap 'kill "${nap:-}" 2>/dev/null; exit 0' TERM
-    while :; do
-      sleep 30 &
-      nap=$!
-      wait "${nap}"
-      log "  … ${label}: $(($(date +%s) - start)) s"
-    done
-  ) &
-  ticker=$!
-  "$@" || rc=$?
-  kill "${ticker}" 2>/dev/null || true
-  wait "${ticker}" 2>/dev/null || true
-  return "${rc}"
-}
-
 # install_go_tool TOOL VERSION: build into a temporary GOBIN next to $BIN_DIR, check, move into place.
 install_go_tool() {
   local tool="$1" version="$2" got lock_fd

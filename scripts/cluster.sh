@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# `make cluster`: the local kind cluster "users-info" (config/kind/cluster.yaml) with metrics-server, ready
+# when this returns: node Ready, CoreDNS running, the metrics API answering. A cluster that is already up
+# and healthy is reused (seconds). Its kubeconfig is .local/kubeconfig (this checkout's; ~/.kube/config is
+# left alone): `export KUBECONFIG=$PWD/.local/kubeconfig`.
+#   scripts/cluster.sh                 create or reuse the cluster
+#   scripts/cluster.sh --down          delete it (make cluster-down)
+#   scripts/cluster.sh --print-config [--no-port-mappings]
+#                                      the kind configuration used on this host (cgroup v1 patch included)
+# Images (node, metrics-server) come from the images configuration: .local/images.properties (written by
+# `make images`) over config/images.defaults.properties.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=../config/kind/components.versions
+source "${ROOT_DIR}/config/kind/components.versions"
+
+CLUSTER=users-info
+NODE="${CLUSTER}-control-plane"
+CONFIG="${ROOT_DIR}/config/kind/cluster.yaml"
+CGROUP_V1_PATCH="${ROOT_DIR}/config/kind/cgroup-v1.yaml"
+export KUBECONFIG="${LOCAL_DIR}/kubeconfig"
+METRICS_SERVER_VALUES="${ROOT_DIR}/infra-eks/addons/metrics-server"
+LOGS="${LOCAL_DIR}/kind-logs"
+LOOK_AT="look at: kubectl get events -A --sort-by=.lastTimestamp; kubectl describe nodes; kind export logs --name ${CLUSTER} ${LOGS#"${ROOT_DIR}/"} (KUBECONFIG=${KUBECONFIG#"${ROOT_DIR}/"})"
+
+# image_of KEY: the image configured for KEY, .local/images.properties first.
+image_of() {
+  local file value
+  for file in "${LOCAL_DIR}/images.properties" "${ROOT_DIR}/config/images.defaults.properties"; do
+    value=$(sed -n "s/^$1=//p" "${file}" 2>/dev/null | tail -n 1)
+    [ -z "${value}" ] || { echo "${value}"; return 0; }
+  done
+  die "no image is configured for $1" "add '$1=<image>' to config/images.defaults.properties"
+}
+
+cgroup_v1() { [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; }
+
+# print_config [--no-port-mappings]: cluster.yaml, plus the kubelet patch on cgroup v1 hosts; without the
+# nodes (so without host ports) for a throw-away cluster next to the real one.
+print_config() {
+  if grep -q '^kubeadmConfigPatches:' "${CONFIG}"; then
+    die "${CONFIG#"${ROOT_DIR}/"} has kubeadmConfigPatches, which ${CGROUP_V1_PATCH#"${ROOT_DIR}/"} would duplicate" \
+      "move them into ${CGROUP_V1_PATCH#"${ROOT_DIR}/"} (and make it apply on every host) or merge them by hand"
+  fi
+  if [ "${1:-}" = --no-port-mappings ]; then
+    awk '/^nodes:/ { skip = 1; next } skip && /^[^ ]/ { skip = 0 } !skip' "${CONFIG}"
+  else
+    cat "${CONFIG}"
+  fi
+  ! cgroup_v1 || grep -v '^#' "${CGROUP_V1_PATCH}"
+}
+
+exists() { kind get clusters 2>/dev/null | grep -qx "${CLUSTER}"; }
+
+case "${1:-}" in
+  --print-config)
+    print_config "${2:-}"
+    exit 0
+    ;;
+  --down)
+    need_cmd kind "make prereqs"
+    if exists; then
+      step "Delete kind cluster ${CLUSTER}" kind delete cluster --name "${CLUSTER}"
+    else
+      log "✔ no kind cluster ${CLUSTER}"
+    fi
+    rm -f "${KUBECONFIG}"
+    exit 0
+    ;;
+  "") ;;
+  *) die "unknown argument $1" "usage: $0 [--down | --print-config [--no-port-mappings]]" ;;
+esac
+
+"${ROOT_DIR}/scripts/docker-engine.sh"
+"${ROOT_DIR}/scripts/tools.sh" kind kubectl helm
+NODE_IMAGE=$(image_of kind.node.image)
+METRICS_SERVER_IMAGE=$(image_of metrics-server.image)
+
+# ensure_image IMAGE: present in Docker Engine (built by `make images`, or pulled here).
+ensure_image() {
+  docker image inspect "$1" >/dev/null 2>&1 || timeout 120 docker pull -q "$1" >/dev/null 2>&1 ||
+    die "the image $1 is neither in Docker Engine nor pullable" "run 'make images' (it builds it here and records its name)"
+}
+
+create() {
+  mkdir -p "${LOCAL_DIR}/kind"
+  print_config >"${LOCAL_DIR}/kind/cluster.yaml"
+  heartbeat "creating ${CLUSTER}" kind create cluster --name "${CLUSTER}" --image "${NODE_IMAGE}" \
+    --config "${LOCAL_DIR}/kind/cluster.yaml" --kubeconfig "${KUBECONFIG}" --wait 3m ||
+    die "kind could not create ${CLUSTER} from ${NODE_IMAGE}" "${LOOK_AT}"
+}
+
+# The cluster answers and its node is Ready; kubeconfig (re)written for this checkout.
+healthy() {
+  [ "$(docker inspect -f '{{.State.Running}}' "${NODE}" 2>/dev/null)" = true ] &&
+    kind get kubeconfig --name "${CLUSTER}" >"${KUBECONFIG}.tmp" 2>/dev/null &&
+    mv "${KUBECONFIG}.tmp" "${KUBECONFIG}" && chmod 600 "${KUBECONFIG}" &&
+    kubectl get --raw /readyz >/dev/null 2>&1 &&
+    kubectl wait --for=condition=Ready "node/${NODE}" --timeout=5s >/dev/null 2>&1
+}
+
+wait_ready() {
+  kubectl wait --for=condition=Ready "node/${NODE}" --timeout=120s >/dev/null ||
+    die "node ${NODE} is not Ready" "${LOOK_AT}"
+  kubectl -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null ||
+    die "CoreDNS does not run" "kubectl -n kube-system describe pods -l k8s-app=kube-dns; ${LOOK_AT}"
+}
+
+# normalized IMAGE: the name containerd gives IMAGE (docker.io/library/ for short names).
+normalized() {
+  case "$1" in
+    */*) [[ "${1%%/*}" == *[.:]* || "${1%%/*}" == localhost ]] && echo "$1" || echo "docker.io/$1" ;;
+    *) echo "docker.io/library/$1" ;;
+  esac
+}
+
+# load_image IMAGE: put a locally built image into the node unless it holds that very image already
+# (kind load compares with crictl, which this node image does not carry: compare the config digest).
+load_image() {
+  local want have
+  want=$(docker image inspect -f '{{.Id}}' "$1")
+  have=$(docker exec "${NODE}" sh -c 'd=$(ctr -n k8s.io images ls "name==$1" | awk "NR == 2 { print \$3 }")
+    [ -z "$d" ] || ctr -n k8s.io content get "$d" | jq -r .config.digest' _ "$(normalized "$1")")
+  [ "${want}" = "${have}" ] || kind load docker-image --name "${CLUSTER}" "$1" >/dev/null ||
+    die "cannot load $1 into ${NODE}" "kind load docker-image --name ${CLUSTER} $1"
+}
+
+# metrics-server from its Helm chart in the pinned Go module, with infra-eks/addons/metrics-server's values
+# (values.yaml everywhere, values-kind.yaml here). Skipped when the release already has these inputs.
+install_metrics_server() {
+  local chart hash
+  chart=$(go mod download -json "sigs.k8s.io/metrics-server@${METRICS_SERVER_VERSION}" |
+    sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/charts/metrics-server
+  [ -f "${chart}/Chart.yaml" ] || die "sigs.k8s.io/metrics-server@${METRICS_SERVER_VERSION} has no chart" "go mod download sigs.k8s.io/metrics-server@${METRICS_SERVER_VERSION}"
+  hash=$(recipe_hash "${METRICS_SERVER_VALUES}/values.yaml" "${METRICS_SERVER_VALUES}/values-kind.yaml" \
+    <(echo "${METRICS_SERVER_IMAGE} ${METRICS_SERVER_VERSION}"))
+  if helm -n kube-system list --deployed -q -l "users-info.inputs=${hash}" 2>/dev/null | grep -qx metrics-server; then
+    return 0
+  fi
+  helm upgrade --install metrics-server "${chart}" --namespace kube-system \
+    -f "${METRICS_SERVER_VALUES}/values.yaml" -f "${METRICS_SERVER_VALUES}/values-kind.yaml" \
+    --set-string "image.repository=${METRICS_SERVER_IMAGE%:*}" --set-string "image.tag=${METRICS_SERVER_IMAGE##*:}" \
+    --labels "users-info.inputs=${hash}" --wait --timeout 3m >/dev/null ||
+    die "metrics-server did not become ready" "kubectl -n kube-system describe deployment metrics-server; kubectl -n kube-system logs deployment/metrics-server"
+}
+
+# The metrics API answers with the node's usage: what `kubectl top` and the HPA read. metrics-server
+# needs one or two scrapes (15 s apart) after it starts.
+wait_metrics() {
+  local deadline=$((SECONDS + 120))
+  until kubectl top nodes >/dev/null 2>&1; do
+    [ "${SECONDS}" -lt "${deadline}" ] || die "the metrics API does not answer (kubectl top nodes)" \
+      "kubectl get apiservice v1beta1.metrics.k8s.io -o yaml; kubectl -n kube-system logs deployment/metrics-server"
+    sleep 2
+  done
+}
+
+ensure_image "${NODE_IMAGE}"
+if exists; then
+  healthy || die "kind cluster ${CLUSTER} exists but does not answer or its node is not Ready" \
+    "${LOOK_AT}; or recreate it: make cluster-down cluster"
+  log "✔ kind cluster ${CLUSTER} is up: reusing it"
+  running=$(docker inspect -f '{{.Image}}' "${NODE}")
+  [ "${running}" = "$(docker image inspect -f '{{.Id}}' "${NODE_IMAGE}")" ] ||
+    log "  note: it runs an older build than ${NODE_IMAGE}; 'make cluster-down cluster' recreates it from the new one"
+else
+  step "Create kind cluster ${CLUSTER} from ${NODE_IMAGE} (config/kind/cluster.yaml$(cgroup_v1 && echo ' + cgroup-v1.yaml'))" create
+fi
+step "Node Ready, CoreDNS running" wait_ready
+if docker image inspect "${METRICS_SERVER_IMAGE}" >/dev/null 2>&1; then
+  step "Load ${METRICS_SERVER_IMAGE} into the node" load_image "${METRICS_SERVER_IMAGE}"
+fi
+step "metrics-server ${METRICS_SERVER_VERSION} (Helm chart of its module, infra-eks/addons/metrics-server)" install_metrics_server
+step "Metrics API answers (kubectl top nodes)" wait_metrics
+log "✔ kind cluster ${CLUSTER} ready: export KUBECONFIG=${KUBECONFIG}"
+kubectl top nodes >&2

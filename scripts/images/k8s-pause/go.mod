@@ -1,0 +1,3 @@
+module users-info.local/pause
+
+go 1.22
