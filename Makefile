@@ -22,3 +22,10 @@ load: ## Measure GET / and GET /users/{id} throughput and p99 with wrk (URL=… 
 
 prereqs: ## Install what the local environment needs, at pinned versions (Docker Engine, kind, k6, kubectl, helm, emulator venvs…)
 	@scripts/prereqs.sh
+
+.PHONY: emulators emulators-down
+emulators: ## Start (or reuse) moto, LocalStack and DynamoDB Local on 127.0.0.1; writes .local/endpoints.json
+	@scripts/emulators.sh up
+
+emulators-down: ## Remove the emulator containers and their network
+	@scripts/emulators.sh down

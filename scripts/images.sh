@@ -14,6 +14,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # KEY (in config/images.defaults.properties)   NAME when built here   RECIPE (scripts/images/…)
 IMAGES=(
   "service.base.image users-info/jre:25 jre.sh"
+  "moto.image users-info/moto:5.2.1 moto.sh"
+  "localstack.image users-info/localstack:2026.3.0 localstack.sh"
+  "dynamodb.image users-info/dynamodb-local:2.6.1 dynamodb-local.sh"
 )
 
 MODE="${USERS_INFO_IMAGES:-auto}"
