@@ -97,7 +97,8 @@ run_args() { # run_args EMULATOR IMAGE
     --publish "127.0.0.1:${host_port}:${port}" --restart no
   case "$1" in
     localstack)
-      # Named, not valued: the token reaches the container without showing in `docker inspect` of the hash.
+      # By name only: docker takes the value from this environment, so it stays out of the settings hash
+      # and the command line (docker inspect of the container still shows it, as with any env variable).
       [ -z "${LOCALSTACK_AUTH_TOKEN:-}" ] || printf '%s\n' --env LOCALSTACK_AUTH_TOKEN
       ;;
   esac
@@ -114,7 +115,7 @@ start() {
   docker image inspect "${image}" >/dev/null 2>&1 ||
     die "the $1 image ${image} is not in Docker Engine" "run 'make images' (or 'docker pull ${image}')"
   mapfile -t args < <(run_args "$1" "${image}")
-  config=$(printf '%s\n' "${args[@]}" "$(docker image inspect -f '{{.Id}}' "${image}")" "${LOCALSTACK_AUTH_TOKEN:+token}" | sha256sum | cut -c1-12)
+  config=$(printf '%s\n' "${args[@]}" "$(docker image inspect -f '{{.Id}}' "${image}")" | sha256sum | cut -c1-12)
   current=$(docker inspect -f '{{.State.Running}} {{index .Config.Labels "users-info.config"}}' "${name}" 2>/dev/null) || true
   if [ "${current}" = "true ${config}" ]; then
     log "  ${name} is running (${image}), reused"
@@ -279,6 +280,7 @@ down() {
   fi
   # Clients must not find endpoints of emulators that are gone.
   rm -f "${ENDPOINTS}" "${AWS_CONFIG}"
+  rmdir "${LOCAL_DIR}/aws" 2>/dev/null || true
 }
 
 case "${1:-up}" in
