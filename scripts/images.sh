@@ -20,6 +20,9 @@ IMAGES=(
   "alertmanager.image users-info/alertmanager:0.25.0 alertmanager.sh"
   "kind.node.image users-info/kind-node:v1.35.4 kind-node.sh"
   "metrics-server.image users-info/metrics-server:v0.9.0 k8s-metrics-server.sh"
+  "moto.image users-info/moto:5.2.1 moto.sh"
+  "localstack.image users-info/localstack:2026.3.0 localstack.sh"
+  "dynamodb.image users-info/dynamodb-local:2.6.1 dynamodb-local.sh"
 )
 
 MODE="${USERS_INFO_IMAGES:-auto}"
