@@ -29,6 +29,7 @@ cluster: ## Create (or reuse) the kind cluster users-info with metrics-server; k
 
 cluster-down: ## Delete the kind cluster users-info
 	@scripts/cluster.sh --down
+
 .PHONY: emulators emulators-down
 emulators: ## Start (or reuse) moto, LocalStack and DynamoDB Local on 127.0.0.1; writes .local/endpoints.json
 	@scripts/emulators.sh up

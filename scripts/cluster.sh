@@ -21,6 +21,8 @@ CGROUP_V1_PATCH="${ROOT_DIR}/config/kind/cgroup-v1.yaml"
 export KUBECONFIG="${LOCAL_DIR}/kubeconfig"
 METRICS_SERVER_VALUES="${ROOT_DIR}/infra-eks/addons/metrics-server"
 LOGS="${LOCAL_DIR}/kind-logs"
+# kind's default Service subnet (config/kind/cluster.yaml does not change it).
+SERVICE_SUBNET=10.96.0.0/16
 LOOK_AT="look at: kubectl get events -A --sort-by=.lastTimestamp; kubectl describe nodes; kind export logs --name ${CLUSTER} ${LOGS#"${ROOT_DIR}/"} (KUBECONFIG=${KUBECONFIG#"${ROOT_DIR}/"})"
 
 # image_of KEY: the image configured for KEY, .local/images.properties first.
@@ -146,19 +148,49 @@ install_metrics_server() {
 
 # The metrics API answers with the node's usage: what `kubectl top` and the HPA read. metrics-server
 # needs one or two scrapes (15 s apart) after it starts.
+# After a restart of the node, pods come back with new addresses while kube-apiserver already connects to
+# the metrics Service: through missing or stale rules those connections leave the node, and where the
+# network intercepts them they stay open to the wrong peer (measured here: the aggregator saw 404 for
+# good). Every 20 s without an answer, the connection tracking of Service IPs is dropped, so kube-apiserver
+# reconnects through kube-proxy's current rules.
 wait_metrics() {
-  local deadline=$((SECONDS + 120))
+  local deadline=$((SECONDS + 120)) reset=$((SECONDS + 20))
   until kubectl top nodes >/dev/null 2>&1; do
     [ "${SECONDS}" -lt "${deadline}" ] || die "the metrics API does not answer (kubectl top nodes)" \
       "kubectl get apiservice v1beta1.metrics.k8s.io -o yaml; kubectl -n kube-system logs deployment/metrics-server"
+    if [ "${SECONDS}" -ge "${reset}" ]; then
+      docker exec "${NODE}" conntrack -D --orig-dst "${SERVICE_SUBNET%/*}" --mask-dst 255.255.0.0 >/dev/null 2>&1 || true
+      reset=$((SECONDS + 20))
+    fi
+    sleep 2
+  done
+}
+
+# restart: the node container stopped with Docker Engine (a reboot, or the end of a session): start it
+# again and give its kubelet a minute. kind runs its nodes with --restart=on-failure:1, which covers
+# daemon restarts, not a daemon that was stopped.
+restart() {
+  local deadline=$((SECONDS + 90))
+  docker start "${NODE}" >/dev/null || return 1
+  until healthy; do
+    [ "${SECONDS}" -lt "${deadline}" ] || return 1
     sleep 2
   done
 }
 
 ensure_image "${NODE_IMAGE}"
+if exists && ! healthy; then
+  if [ "$(docker inspect -f '{{.State.Running}}' "${NODE}" 2>/dev/null)" = true ] ||
+    ! step "Start the stopped node ${NODE}" restart; then
+    # A local cluster holds nothing worth keeping: recreate it rather than ask the user to repair it.
+    log "  kind cluster ${CLUSTER} exists but does not answer or its node is not Ready: recreating it"
+    if kind export logs --name "${CLUSTER}" "${LOGS}" >/dev/null 2>&1; then
+      log "  (its logs: ${LOGS#"${ROOT_DIR}/"})"
+    fi
+    step "Delete kind cluster ${CLUSTER}" kind delete cluster --name "${CLUSTER}"
+  fi
+fi
 if exists; then
-  healthy || die "kind cluster ${CLUSTER} exists but does not answer or its node is not Ready" \
-    "${LOOK_AT}; or recreate it: make cluster-down cluster"
   log "✔ kind cluster ${CLUSTER} is up: reusing it"
   running=$(docker inspect -f '{{.Image}}' "${NODE}")
   [ "${running}" = "$(docker image inspect -f '{{.Id}}' "${NODE_IMAGE}")" ] ||

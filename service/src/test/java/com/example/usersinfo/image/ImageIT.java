@@ -26,7 +26,7 @@ import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 /**
  * The image tier: the image `mvn verify` just built, run as production runs it (read-only root filesystem,
  * tmpfs /tmp, non-root), against DynamoDB Local in this JVM. Containers are removed by try-with-resources and
- * {@link #stop()} (Ryuk, Testcontainers' reaper, is off: its image cannot be pulled here; see docs/image.md).
+ * {@link #stop()}; Ryuk, Testcontainers' reaper, removes them should this JVM die (docs/image.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageIT {
