@@ -25,16 +25,6 @@ LOGS="${LOCAL_DIR}/kind-logs"
 SERVICE_SUBNET=10.96.0.0/16
 LOOK_AT="look at: kubectl get events -A --sort-by=.lastTimestamp; kubectl describe nodes; kind export logs --name ${CLUSTER} ${LOGS#"${ROOT_DIR}/"} (KUBECONFIG=${KUBECONFIG#"${ROOT_DIR}/"})"
 
-# image_of KEY: the image configured for KEY, .local/images.properties first.
-image_of() {
-  local file value
-  for file in "${LOCAL_DIR}/images.properties" "${ROOT_DIR}/config/images.defaults.properties"; do
-    value=$(sed -n "s/^$1=//p" "${file}" 2>/dev/null | tail -n 1)
-    [ -z "${value}" ] || { echo "${value}"; return 0; }
-  done
-  die "no image is configured for $1" "add '$1=<image>' to config/images.defaults.properties"
-}
-
 cgroup_v1() { [ "$(stat -fc %T /sys/fs/cgroup)" != cgroup2fs ]; }
 
 # print_config [--no-port-mappings]: cluster.yaml, plus the kubelet patch on cgroup v1 hosts; without the

@@ -59,13 +59,6 @@ SERVICES=(
 )
 ALARM_SERVICES=" cloudwatch iam logs sns sqs sts "
 
-image_of() {
-  local value
-  value=$(sed -n "s/^$1=//p" "${ROOT_DIR}/config/images.defaults.properties" "${LOCAL_DIR}/images.properties" 2>/dev/null | tail -n 1)
-  [ -n "${value}" ] || die "no image is configured for $1" "add '$1=<image>' to config/images.defaults.properties"
-  echo "${value}"
-}
-
 field() { # field EMULATOR COLUMN (1-based, of EMULATORS)
   printf '%s\n' "${EMULATORS[@]}" | awk -v e="$1" -v c="$2" '$1 == e { print $c }'
 }

@@ -111,3 +111,13 @@ heartbeat() {
   wait "${ticker}" 2>/dev/null || true
   return "${rc}"
 }
+
+# image_of KEY: the image the configuration names for KEY: .local/images.properties (written by
+# `make images`) over config/images.defaults.properties (the upstream images).
+image_of() {
+  local value
+  value=$(cat "${ROOT_DIR}/config/images.defaults.properties" "${LOCAL_DIR}/images.properties" 2>/dev/null |
+    sed -n "s/^$1=//p" | tail -n 1)
+  [ -n "${value}" ] || die "no image is configured for $1" "add '$1=<image>' to config/images.defaults.properties"
+  echo "${value}"
+}

@@ -17,12 +17,7 @@ limits=()
 OUT="${ROOT_DIR}/service/target/startup"
 JDK=$("${ROOT_DIR}/scripts/jdk.sh")
 
-# prop KEY: the image name the build uses (.local/images.properties overrides the committed defaults).
-prop() {
-  cat "${ROOT_DIR}/config/images.defaults.properties" "${LOCAL_DIR}/images.properties" 2>/dev/null |
-    sed -n "s/^$1=//p" | tail -n 1
-}
-IMAGE=$(prop service.image)
+IMAGE=$(image_of service.image)
 PLAIN="${IMAGE}-plain"
 
 "${ROOT_DIR}/scripts/docker-engine.sh"
