@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.ServiceTest;
+import com.example.usersinfo.RunningService;
 import com.example.usersinfo.config.UsersTable;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * readiness turns DOWN, and both recover without restarting the service.
  */
 @MicronautTest
-class DynamoDbOutageTest extends ServiceTest {
+class DynamoDbOutageTest extends RunningService {
 
     @Inject
     UsersTable table;

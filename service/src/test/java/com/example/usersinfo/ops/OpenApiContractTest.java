@@ -7,7 +7,7 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.ServiceTest;
+import com.example.usersinfo.RunningService;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.web.router.Router;
 import io.micronaut.web.router.UriRouteInfo;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * against it — schemas, status codes, headers and media types.
  */
 @MicronautTest
-class OpenApiContractTest extends ServiceTest {
+class OpenApiContractTest extends RunningService {
 
     private static final String DOCUMENT = "/openapi/users-info.yml";
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.ServiceTest;
+import com.example.usersinfo.RunningService;
 import com.example.usersinfo.LogCapture;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Hello world, request ids, health, metrics and logs: what operators and the platform rely on. */
 @MicronautTest
-class OperabilityTest extends ServiceTest {
+class OperabilityTest extends RunningService {
 
     @Test
     void helloWorldNamesInstanceAndVersion() {

@@ -3,7 +3,7 @@ package com.example.usersinfo.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.usersinfo.Api.Reply;
-import com.example.usersinfo.ServiceTest;
+import com.example.usersinfo.RunningService;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 @MicronautTest
-class UsersApiTest extends ServiceTest {
+class UsersApiTest extends RunningService {
 
     private static String uniqueEmail() {
         return "user-" + UUID.randomUUID() + "@example.com";

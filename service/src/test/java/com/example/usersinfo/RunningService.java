@@ -11,11 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Base of the {@code @MicronautTest} classes: the service on a free port against its own in-memory
+ * Not a test: the base of the {@code @MicronautTest} classes: the service on a free port against its own in-memory
  * DynamoDB Local, and {@link #api} to talk to it. Subclasses add settings through {@link #settings()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ServiceTest implements TestPropertyProvider {
+public abstract class RunningService implements TestPropertyProvider {
 
     protected final DynamoDbLocal dynamoDb = DynamoDbLocal.start();
 
