@@ -121,3 +121,46 @@ image_of() {
   [ -n "${value}" ] || die "no image is configured for $1" "add '$1=<image>' to config/images.defaults.properties"
   echo "${value}"
 }
+
+# Every image recipe under scripts/images/ labels what it builds with users-info.recipe, the hash of its
+# inputs (recipe_hash), and rebuilds only when that hash changes.
+# recipe_of IMAGE: the label; empty when IMAGE is absent or was not built here.
+recipe_of() {
+  docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "$1" 2>/dev/null || true
+}
+
+# image_is_current IMAGE RECIPE: true (and says so) when IMAGE was built from this recipe hash.
+image_is_current() {
+  [ "$(recipe_of "$1")" = "$2" ] || return 1
+  log "✔ $1 is up to date (recipe $2, $(image_size "$1"))"
+}
+
+image_size() {
+  docker image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.1f MB", $1 / 1e6 }'
+}
+
+# tag_image ID IMAGE: tag the smoke-tested build ID as IMAGE and drop the build it replaces, unless
+# something still uses that one.
+tag_image() {
+  local id="$1" image="$2" old
+  old=$(docker image inspect -f '{{.Id}}' "${image}" 2>/dev/null) || true
+  docker tag "${id}" "${image}"
+  [ -z "${old}" ] || [ "${old}" = "${id}" ] || docker image rm "${old}" >/dev/null 2>&1 || true
+  log "✔ ${image} built: $(image_size "${image}")"
+}
+
+# await_container NAME SECONDS PROBE...: run PROBE every half second until it succeeds, while container
+# NAME keeps running; on timeout or exit print NAME's last log lines and fail.
+await_container() {
+  local name="$1" deadline=$((SECONDS + $2)) start=${SECONDS}
+  shift 2
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(docker inspect -f '{{.State.Running}}' "${name}" 2>/dev/null)" != true ] || [ "${SECONDS}" -ge "${deadline}" ]; then
+      docker logs --tail 30 "${name}" >&2 || true
+      log "    ${name} did not answer '$*' within $((SECONDS - start)) s (its log is above)"
+      return 1
+    fi
+    sleep 0.5
+  done
+  log "    ${name} answered after $((SECONDS - start)) s"
+}

@@ -14,19 +14,9 @@ IMAGE="${1:?usage: $0 IMAGE-NAME}"
 NOBODY=65534
 ARGS=(--config.file=/etc/alertmanager/alertmanager.yml --storage.path=/alertmanager)
 
-"${ROOT_DIR}/scripts/docker-engine.sh"
-CANDIDATES=$(rootfs_candidates prometheus-alertmanager tzdata)
-VERSION=$(sed -n 's/^prometheus-alertmanager=//p' <<<"${CANDIDATES}")
-rootfs_version_matches_tag "prometheus-alertmanager=${VERSION}" "${IMAGE}"
-
-recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${ROOTFS_HELPERS}" <(echo "${CANDIDATES}"))
-rootfs_image_is_current "${IMAGE}" "${recipe}" && exit 0
-
-WORK=$(mktemp -d "${CACHE_DIR}/alertmanager.XXXXXX")
+rootfs_debian_begin "${IMAGE}" prometheus-alertmanager tzdata
 SMOKE="users-info-alertmanager-smoke-$$"
 trap 'docker rm -f "${SMOKE}" >/dev/null 2>&1 || true; rm -rf "${WORK}"' EXIT
-STAGE="${WORK}/stage"
-ROOTFS="${WORK}/rootfs"
 
 assemble() {
   local pkg deb
@@ -61,17 +51,7 @@ YAML
 }
 
 import_image() {
-  local cmd
-  cmd=$(printf '"%s",' "${ARGS[@]}")
-  tar -C "${ROOTFS}" --numeric-owner -c . | docker import \
-    --change "USER ${NOBODY}:${NOBODY}" \
-    --change "WORKDIR /alertmanager" \
-    --change "EXPOSE 9093" \
-    --change 'VOLUME ["/alertmanager"]' \
-    --change 'ENTRYPOINT ["/bin/alertmanager"]' \
-    --change "CMD [${cmd%,}]" \
-    --change "LABEL users-info.recipe=${recipe} org.opencontainers.image.title=alertmanager org.opencontainers.image.version=${VERSION}" \
-    - >"${WORK}/id"
+  rootfs_import_server alertmanager "${NOBODY}" 9093 /alertmanager /bin/alertmanager "${ARGS[@]}"
 }
 
 # The version, the default configuration, and a start with the default arguments up to listening.
@@ -89,4 +69,4 @@ smoke_test() {
 step "Assemble Alertmanager ${VERSION} from Debian" assemble
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test Alertmanager in the image" smoke_test
-rootfs_tag "$(cat "${WORK}/id")" "${IMAGE}"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

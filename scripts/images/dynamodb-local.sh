@@ -26,13 +26,9 @@ step "JDK 25 runtime ${JRE_IMAGE} (scripts/images/jre.sh with DynamoDB Local's m
 
 version=$(sed -n 's:.*<dynamodb-local.version>\(.*\)</dynamodb-local.version>.*:\1:p' "${ROOT_DIR}/pom.xml")
 [ -n "${version}" ] || die "no <dynamodb-local.version> in pom.xml" "the root pom pins DynamoDB Local's version there"
-base=$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "${JRE_IMAGE}")
+base=$(recipe_of "${JRE_IMAGE}")
 recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${POM}" "${ROOT_DIR}/pom.xml" <(printf '%s\n' "${base}"))
-image_size() { docker image inspect -f '{{.Size}}' "${IMAGE}" | awk '{ printf "%.1f MB", $1 / 1e6 }'; }
-if [ "$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "${IMAGE}" 2>/dev/null)" = "${recipe}" ]; then
-  log "✔ ${IMAGE} is up to date (recipe ${recipe}, $(image_size))"
-  exit 0
-fi
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 
 WORK=$(mktemp -d "${CACHE_DIR}/dynamodb-local.XXXXXX")
 trap 'rm -rf "${WORK}"' EXIT
@@ -82,23 +78,14 @@ EOD
 
 # The image's own command serves ListTables (signed, as an SDK would) on a port published for the test.
 smoke_test() {
-  local name="users-info-smoke-$$" port i out
+  local name="users-info-smoke-$$" port rc=0
   docker run -d --name "${name}" --label users-info.role=smoke-test -p 127.0.0.1::8000 "$(cat "${WORK}/id")" >/dev/null
   port=$(docker port "${name}" 8000/tcp | head -n 1 | sed 's/.*://')
-  for i in $(seq 1 60); do
-    if out=$(curl -sf --aws-sigv4 aws:amz:us-east-1:dynamodb --user test:test -H 'X-Amz-Target: DynamoDB_20120810.ListTables' \
-      -H 'Content-Type: application/x-amz-json-1.0' -d '{}' "http://127.0.0.1:${port}/" 2>/dev/null); then
-      log "    ListTables → ${out} after ${i}×0.5 s"
-      docker rm -f "${name}" >/dev/null
-      return 0
-    fi
-    [ "$(docker inspect -f '{{.State.Running}}' "${name}")" = true ] || break
-    sleep 0.5
-  done
-  docker logs --tail 30 "${name}" >&2 || true
+  await_container "${name}" 30 curl -sf --aws-sigv4 aws:amz:us-east-1:dynamodb --user test:test \
+    -H 'X-Amz-Target: DynamoDB_20120810.ListTables' -H 'Content-Type: application/x-amz-json-1.0' -d '{}' \
+    "http://127.0.0.1:${port}/" || rc=$?
   docker rm -f "${name}" >/dev/null
-  log "    no answer to ListTables within 30 s (its log is above)"
-  return 1
+  return "${rc}"
 }
 
 step "Resolve DynamoDB Local ${version} and its dependencies (Maven Central)" copy_jars
@@ -108,7 +95,4 @@ step "Smoke-test ${IMAGE}: ListTables" smoke_test || {
   docker image rm "$(cat "${WORK}/id")" >/dev/null
   exit 1
 }
-old=$(docker image inspect -f '{{.Id}}' "${IMAGE}" 2>/dev/null) || true
-docker tag "$(cat "${WORK}/id")" "${IMAGE}"
-[ -z "${old}" ] || [ "${old}" = "$(cat "${WORK}/id")" ] || docker image rm "${old}" >/dev/null 2>&1 || true
-log "✔ ${IMAGE} built: $(image_size)"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

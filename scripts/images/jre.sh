@@ -19,7 +19,7 @@ JDK=$("${ROOT_DIR}/scripts/jdk.sh")
 "${ROOT_DIR}/scripts/docker-engine.sh"
 
 recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${ROOTFS_HELPERS}" <(printf '%s\n' "${MODULES}") "${JDK}/release")
-rootfs_image_is_current "${IMAGE}" "${recipe}" && exit 0
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 
 WORK=$(mktemp -d "${CACHE_DIR}/jre.XXXXXX")
 trap 'rm -rf "${WORK}"' EXIT
@@ -74,4 +74,4 @@ step "jlink a JDK $(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "${JDK}/release") ru
 step "Add glibc, CA bundle and user ${APP_ID} from Debian" add_system_files
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test java in the image" smoke_test
-rootfs_tag "$(cat "${WORK}/id")" "${IMAGE}"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

@@ -20,7 +20,7 @@ K6="${BIN_DIR}/k6"
   die "${K6} is not a static binary: it would not run in an image without libc" "rm ${K6} && make prereqs (scripts/tools.sh builds it with CGO_ENABLED=0)"
 
 recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${ROOTFS_HELPERS}" "${K6}")
-rootfs_image_is_current "${IMAGE}" "${recipe}" && exit 0
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 
 WORK=$(mktemp -d "${CACHE_DIR}/k6.XXXXXX")
 trap 'rm -rf "${WORK}"' EXIT
@@ -55,4 +55,4 @@ smoke_test() {
 step "Assemble k6 ${K6_VERSION} with user ${K6_ID} and a CA bundle" assemble
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test k6 in the image" smoke_test
-rootfs_tag "$(cat "${WORK}/id")" "${IMAGE}"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

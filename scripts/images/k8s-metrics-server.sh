@@ -15,11 +15,7 @@ USER_ID=65534
 "${ROOT_DIR}/scripts/docker-engine.sh"
 
 recipe=$(recipe_hash "${BASH_SOURCE[0]}" <(printf '%s\n' "${METRICS_SERVER_VERSION}"))
-image_size() { docker image inspect -f '{{.Size}}' "${IMAGE}" | awk '{ printf "%.1f MB", $1 / 1e6 }'; }
-if [ "$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "${IMAGE}" 2>/dev/null)" = "${recipe}" ]; then
-  log "✔ ${IMAGE} is up to date (recipe ${recipe}, $(image_size))"
-  exit 0
-fi
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 
 WORK=$(mktemp -d "${CACHE_DIR}/metrics-server.XXXXXX")
 trap 'rm -rf "${WORK}"' EXIT
@@ -65,7 +61,4 @@ smoke_test() {
 step "Build metrics-server ${METRICS_SERVER_VERSION}, static (about 1 min with a cold Go cache)" build_binary
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test metrics-server in the image" smoke_test
-old=$(docker image inspect -f '{{.Id}}' "${IMAGE}" 2>/dev/null) || true
-docker tag "$(cat "${WORK}/id")" "${IMAGE}"
-[ -z "${old}" ] || [ "${old}" = "$(cat "${WORK}/id")" ] || docker image rm "${old}" >/dev/null 2>&1 || true
-log "✔ ${IMAGE} built: $(image_size)"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

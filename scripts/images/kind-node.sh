@@ -29,12 +29,7 @@ NODE_PACKAGES=(systemd containerd runc containernetworking-plugins conntrack ipt
 recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${HERE}/k8s-binaries.sh" "${ROOT_DIR}/config/kind/components.versions" \
   <(printf '%s %s\n' "${KUBERNETES_VERSION}" "${KIND_VERSION}") \
   <(cd "${ROOT_DIR}" && find scripts/images/k8s-node scripts/images/k8s-pause config/kind/storage -type f | sort | xargs cat))
-label_of() { docker image inspect -f "{{index .Config.Labels \"users-info.recipe\"}}" "$1" 2>/dev/null || true; }
-image_size() { docker image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.0f MB", $1 / 1e6 }'; }
-if [ "$(label_of "${IMAGE}")" = "${recipe}" ]; then
-  log "✔ ${IMAGE} is up to date (recipe ${recipe}, $(image_size "${IMAGE}"))"
-  exit 0
-fi
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 
 need_cmd kind "make prereqs"
 need_cmd kubectl "make prereqs"
@@ -135,9 +130,7 @@ build_base() {
     - "${BASE_IMAGE}" >/dev/null
 }
 # --- end of the base image ----------------------------------------------------------------------------
-if [ "$(label_of "${BASE_IMAGE}")" = "${base_recipe}" ]; then
-  log "✔ ${BASE_IMAGE} is up to date (recipe ${base_recipe})"
-else
+if ! image_is_current "${BASE_IMAGE}" "${base_recipe}"; then
   old_base=$(docker image inspect -f '{{.Id}}' "${BASE_IMAGE}" 2>/dev/null) || true
   step "Base image ${BASE_IMAGE}: debootstrap ${NODE_DEBIAN_SUITE} with systemd, containerd, runc, CNI plugins + kind ${KIND_VERSION}'s files (about 1.5 min)" build_base
   # The previous base is dangling now (node images built on it keep their layers).
@@ -296,9 +289,6 @@ step "Images to preload: control plane ${KUBERNETES_VERSION}, etcd ${ETCD_TAG}, 
 step "Default StorageClass manifest (local-path-provisioner ${LOCAL_PATH_PROVISIONER_VERSION})" render_storage
 step "Assemble the node: binaries, preloaded images, sandbox image pause:${PAUSE_TAG}" assemble_node
 step "Smoke-test: a one-node cluster of it becomes Ready, CoreDNS runs, the default StorageClass provisions" smoke_test
-old=$(docker image inspect -f '{{.Id}}' "${IMAGE}" 2>/dev/null) || true
-docker tag "$(cat "${WORK}/id")" "${IMAGE}"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"
 # Untagging the candidate now only drops that name (the trap would otherwise delete the new image).
 docker image rm "users-info/kind-node:candidate-$$" >/dev/null
-[ -z "${old}" ] || [ "${old}" = "$(cat "${WORK}/id")" ] || docker image rm "${old}" >/dev/null 2>&1 || true
-log "✔ ${IMAGE} built: $(image_size "${IMAGE}")"

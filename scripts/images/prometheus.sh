@@ -19,19 +19,9 @@ UI_PACKAGES=(fonts-glyphicons-halflings libjs-bootstrap4 libjs-d3 libjs-eonasdan
 ARGS=(--config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus
   --web.console.libraries=/usr/share/prometheus/console_libraries --web.console.templates=/usr/share/prometheus/consoles)
 
-"${ROOT_DIR}/scripts/docker-engine.sh"
-CANDIDATES=$(rootfs_candidates prometheus "${UI_PACKAGES[@]}")
-VERSION=$(sed -n 's/^prometheus=//p' <<<"${CANDIDATES}")
-rootfs_version_matches_tag "prometheus=${VERSION}" "${IMAGE}"
-
-recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${ROOTFS_HELPERS}" <(echo "${CANDIDATES}"))
-rootfs_image_is_current "${IMAGE}" "${recipe}" && exit 0
-
-WORK=$(mktemp -d "${CACHE_DIR}/prometheus.XXXXXX")
+rootfs_debian_begin "${IMAGE}" prometheus "${UI_PACKAGES[@]}"
 SMOKE="users-info-prometheus-smoke-$$"
 trap 'docker rm -f "${SMOKE}" >/dev/null 2>&1 || true; rm -rf "${WORK}"' EXIT
-STAGE="${WORK}/stage"
-ROOTFS="${WORK}/rootfs"
 
 assemble() {
   local pkg deb
@@ -70,17 +60,7 @@ YAML
 }
 
 import_image() {
-  local cmd
-  cmd=$(printf '"%s",' "${ARGS[@]}")
-  tar -C "${ROOTFS}" --numeric-owner -c . | docker import \
-    --change "USER ${NOBODY}:${NOBODY}" \
-    --change "WORKDIR /prometheus" \
-    --change "EXPOSE 9090" \
-    --change 'VOLUME ["/prometheus"]' \
-    --change 'ENTRYPOINT ["/bin/prometheus"]' \
-    --change "CMD [${cmd%,}]" \
-    --change "LABEL users-info.recipe=${recipe} org.opencontainers.image.title=prometheus org.opencontainers.image.version=${VERSION}" \
-    - >"${WORK}/id"
+  rootfs_import_server prometheus "${NOBODY}" 9090 /prometheus /bin/prometheus "${ARGS[@]}"
 }
 
 # The version, the default configuration, and a start with the default arguments up to "ready".
@@ -98,4 +78,4 @@ smoke_test() {
 step "Assemble Prometheus ${VERSION} from Debian with its web UI" assemble
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test Prometheus in the image" smoke_test
-rootfs_tag "$(cat "${WORK}/id")" "${IMAGE}"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

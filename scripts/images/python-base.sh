@@ -16,10 +16,7 @@ PACKAGES=python3,python3-venv,ca-certificates
 APP_ID=65532
 
 recipe=$(recipe_hash "${BASH_SOURCE[0]}")
-if [ "$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "${IMAGE}" 2>/dev/null)" = "${recipe}" ]; then
-  log "✔ ${IMAGE} is up to date (recipe ${recipe})"
-  exit 0
-fi
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 [ "$(id -u)" -eq 0 ] || die "debootstrap needs root to build ${IMAGE}" "run 'sudo $0 ${IMAGE}'"
 apt_install debootstrap
 
@@ -68,7 +65,4 @@ step "debootstrap --variant=minbase ${SUITE} with ${PACKAGES//,/ }" bootstrap
 step "Trim caches and docs, add user ${APP_ID}" trim
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test python3 in the image" smoke_test
-old=$(docker image inspect -f '{{.Id}}' "${IMAGE}" 2>/dev/null) || true
-docker tag "$(cat "${WORK}/id")" "${IMAGE}"
-[ -z "${old}" ] || [ "${old}" = "$(cat "${WORK}/id")" ] || docker image rm "${old}" >/dev/null 2>&1 || true
-log "✔ ${IMAGE} built: $(docker image inspect -f '{{.Size}}' "${IMAGE}" | awk '{ printf "%.1f MB", $1 / 1e6 }')"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

@@ -22,12 +22,9 @@ python_image() {
     "${ROOT_DIR}/scripts/images/python-base.sh" "${PYTHON_BASE_IMAGE}"
 
   local base recipe
-  base=$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "${PYTHON_BASE_IMAGE}")
+  base=$(recipe_of "${PYTHON_BASE_IMAGE}")
   recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${BASH_SOURCE[1]}" "${lock}" "$@" <(printf '%s\n' "${dockerfile}" "${base}"))
-  if [ "$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "${image}" 2>/dev/null)" = "${recipe}" ]; then
-    log "✔ ${image} is up to date (recipe ${recipe}, $(image_size "${image}"))"
-    return 0
-  fi
+  image_is_current "${image}" "${recipe}" && return 0
 
   local work
   work=$(mktemp -d "${CACHE_DIR}/python-image.XXXXXX")
@@ -66,10 +63,7 @@ EOF
     docker image rm "${id}" >/dev/null
     return 1
   }
-  old=$(docker image inspect -f '{{.Id}}' "${image}" 2>/dev/null) || true
-  docker tag "${id}" "${image}"
-  [ -z "${old}" ] || [ "${old}" = "${id}" ] || docker image rm "${old}" >/dev/null 2>&1 || true
-  log "✔ ${image} built: $(image_size "${image}")"
+  tag_image "${id}" "${image}"
 }
 
 # docker_build DIR: the build's steps as progress lines; its whole output only when it fails.
@@ -83,26 +77,15 @@ docker_build() {
 
 # smoke_test IMAGE-ID PYTHON-CHECK HEALTH-URL
 smoke_test() {
-  local out name="users-info-smoke-$$" i
+  local out name="users-info-smoke-$$" rc=0
   out=$(docker run --rm --entrypoint '' "$1" python3 -c "$2" 2>&1) || {
     log "${out}"
     return 1
   }
   log "    ${out}"
   docker run -d --name "${name}" --label users-info.role=smoke-test "$1" >/dev/null
-  for i in $(seq 1 120); do
-    if docker exec "${name}" python3 -c "import urllib.request as u; u.urlopen('$3', timeout=2)" 2>/dev/null; then
-      log "    answered after ${i}×0.5 s"
-      docker rm -f "${name}" >/dev/null
-      return 0
-    fi
-    [ "$(docker inspect -f '{{.State.Running}}' "${name}")" = true ] || break
-    sleep 0.5
-  done
-  docker logs --tail 30 "${name}" >&2 || true
+  await_container "${name}" 60 docker exec "${name}" python3 -c "import urllib.request as u; u.urlopen('$3', timeout=2)" || rc=$?
   docker rm -f "${name}" >/dev/null
-  log "    no answer from $3 within 60 s (its log is above)"
-  return 1
+  return "${rc}"
 }
 
-image_size() { docker image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.1f MB", $1 / 1e6 }'; }

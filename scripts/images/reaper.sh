@@ -16,7 +16,7 @@ need_cmd go "install Go 1.23 or newer (https://go.dev/dl): the reaper is built f
 "${ROOT_DIR}/scripts/docker-engine.sh"
 
 recipe=$(recipe_hash "${BASH_SOURCE[0]}" "${ROOTFS_HELPERS}" "${SRC}/go.mod" "${SRC}"/*.go <(go env GOVERSION))
-rootfs_image_is_current "${IMAGE}" "${recipe}" && exit 0
+image_is_current "${IMAGE}" "${recipe}" && exit 0
 
 WORK=$(mktemp -d "${CACHE_DIR}/reaper.XXXXXX")
 SMOKE="users-info-reaper-smoke-$$"
@@ -73,4 +73,4 @@ smoke_test() {
 step "Build the reaper from ${SRC#"${ROOT_DIR}/"} ($(go env GOVERSION), static)" build
 step "Import ${IMAGE} (recipe ${recipe})" import_image
 step "Smoke-test the reaper: register a filter, leave, see its volume removed" smoke_test
-rootfs_tag "$(cat "${WORK}/id")" "${IMAGE}"
+tag_image "$(cat "${WORK}/id")" "${IMAGE}"

@@ -76,26 +76,6 @@ rootfs_add_base() {
   install -d -m 1777 "${rootfs}/tmp"
 }
 
-# rootfs_image_is_current IMAGE RECIPE: true (and says so) when IMAGE carries the label of this recipe hash.
-rootfs_image_is_current() {
-  [ "$(docker image inspect -f '{{index .Config.Labels "users-info.recipe"}}' "$1" 2>/dev/null)" = "$2" ] || return 1
-  log "✔ $1 is up to date (recipe $2, $(rootfs_image_size "$1"))"
-}
-
-rootfs_image_size() {
-  docker image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.1f MB", $1 / 1e6 }'
-}
-
-# rootfs_tag ID IMAGE: tag the smoke-tested build ID as IMAGE and drop the build it replaces, unless
-# something still uses that one.
-rootfs_tag() {
-  local id="$1" image="$2" old
-  old=$(docker image inspect -f '{{.Id}}' "${image}" 2>/dev/null) || true
-  docker tag "${id}" "${image}"
-  [ -z "${old}" ] || [ "${old}" = "${id}" ] || docker image rm "${old}" >/dev/null 2>&1 || true
-  log "✔ ${image} built: $(rootfs_image_size "${image}")"
-}
-
 # rootfs_candidates PACKAGE...: "package=version" of the Debian candidates, in one apt-cache call (an
 # up-to-date check must stay fast; the .debs are downloaded only to build). Updates the apt lists once
 # when some package is unknown.
@@ -133,4 +113,40 @@ rootfs_wait_for_log() {
       die "$1 did not log '$2' within $3 s: $(docker logs "$1" 2>&1 | tail -n 20)" "docker logs $1"
     sleep 0.2
   done
+}
+
+# rootfs_debian_begin IMAGE PACKAGE [PACKAGE...]: the start of a recipe that builds IMAGE from Debian
+# packages, PACKAGE first being the one whose upstream version the tag must name. Sets CANDIDATES (the
+# "package=version" lines), VERSION (PACKAGE's), recipe (hash of the calling script, these helpers and the
+# candidates), and WORK (a temporary directory, removed on exit) with STAGE and ROOTFS in it; exits when
+# IMAGE is already current.
+rootfs_debian_begin() {
+  local image="$1" package="$2"
+  shift
+  "${ROOT_DIR}/scripts/docker-engine.sh"
+  CANDIDATES=$(rootfs_candidates "$@")
+  VERSION=$(sed -n "s/^${package}=//p" <<<"${CANDIDATES}")
+  rootfs_version_matches_tag "${package}=${VERSION}" "${image}"
+  recipe=$(recipe_hash "${BASH_SOURCE[1]}" "${ROOTFS_HELPERS}" <(echo "${CANDIDATES}"))
+  image_is_current "${image}" "${recipe}" && exit 0
+  WORK=$(mktemp -d "${CACHE_DIR}/${package}.XXXXXX")
+  STAGE="${WORK}/stage"
+  ROOTFS="${WORK}/rootfs"
+}
+
+# rootfs_import_server TITLE USER PORT DATA-DIR ENTRYPOINT ARG...: import ROOTFS as a server image that runs
+# ENTRYPOINT ARG... as USER in DATA-DIR (a volume), listening on PORT; its ID goes to WORK/id.
+rootfs_import_server() {
+  local title="$1" user="$2" port="$3" data="$4" entrypoint="$5" cmd
+  shift 5
+  cmd=$(printf '"%s",' "$@")
+  tar -C "${ROOTFS}" --numeric-owner -c . | docker import \
+    --change "USER ${user}:${user}" \
+    --change "WORKDIR ${data}" \
+    --change "EXPOSE ${port}" \
+    --change "VOLUME [\"${data}\"]" \
+    --change "ENTRYPOINT [\"${entrypoint}\"]" \
+    --change "CMD [${cmd%,}]" \
+    --change "LABEL users-info.recipe=${recipe} org.opencontainers.image.title=${title} org.opencontainers.image.version=${VERSION}" \
+    - >"${WORK}/id"
 }
