@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ChartPolicyTest {
   @Test
   void everyVariantIsTested() throws IOException {
     assertThat(ciValues()).extracting(p -> p.getFileName().toString())
-        .containsExactly("default-values.yaml", "eks-values.yaml", "kind-values.yaml");
+        .containsExactly("default-values.yaml", "eks-values.yaml", "kind-values.yaml", "prometheus-operator-values.yaml");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -138,7 +139,7 @@ class ChartPolicyTest {
       assertThat(m.getMountPath()).isEqualTo("/config");
       assertThat(m.getReadOnly()).isTrue();
     });
-    assertThat(manifests.one(ConfigMap.class).getData().get("application.yml")).contains("users-info:", "table:");
+    assertThat(manifests.named(ConfigMap.class, "users-info").getData().get("application.yml")).contains("users-info:", "table:");
     // Pods restart when the configuration changes.
     assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/config");
   }
@@ -183,7 +184,31 @@ class ChartPolicyTest {
     assertThat(app.getImage()).isEqualTo("users-info:local");
     assertThat(app.getImagePullPolicy()).isEqualTo("Never");
     assertThat(manifests.one(Service.class).getSpec().getPorts().getFirst().getNodePort()).isEqualTo(30080);
-    assertThat(manifests.one(ConfigMap.class).getData().get("application.yml"))
+    assertThat(manifests.named(ConfigMap.class, "users-info").getData().get("application.yml"))
         .contains("endpoint: http://users-info-dynamodb:8000");
+  }
+
+  @Test
+  void eksAndKindHandTheRulesToThePrometheusOfTheMonitoringNamespace() {
+    for (String variant : List.of("eks-values.yaml", "kind-values.yaml")) {
+      Manifests manifests = Chart.objects(Chart.ciValues(variant));
+
+      assertThat(manifests.named(ConfigMap.class, "users-info-alert-rules").getMetadata().getNamespace())
+          .as(variant).isEqualTo("monitoring");
+      assertThat(manifests.custom("PrometheusRule")).as(variant).isEmpty();
+    }
+  }
+
+  @Test
+  void anOperatorRunClusterGetsAServiceMonitorAndAPrometheusRuleItsSelectorsMatch() {
+    Manifests manifests = Chart.objects(Chart.ciValues("prometheus-operator-values.yaml"));
+
+    assertThat(manifests.custom("PrometheusRule")).singleElement()
+        .satisfies(rule -> assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack"));
+    assertThat(manifests.custom("ServiceMonitor")).singleElement()
+        .satisfies(monitor -> assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack"));
+    assertThat(manifests.all()).noneMatch(object -> object.getMetadata().getName().equals("users-info-alert-rules"));
+    assertThat(manifests.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
+        .doesNotContainKey("prometheus.io/scrape");
   }
 }

@@ -2,6 +2,7 @@ package com.example.usersinfo.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,19 @@ record Manifests(List<HasMetadata> all) {
     List<T> found = all.stream().filter(type::isInstance).map(type::cast).toList();
     assertThat(found).as("objects of kind %s", type.getSimpleName()).hasSize(1);
     return found.getFirst();
+  }
+
+  /** The object of TYPE named NAME; fails when there is none. */
+  <T extends HasMetadata> T named(Class<T> type, String name) {
+    return all.stream().filter(type::isInstance).map(type::cast)
+        .filter(object -> object.getMetadata().getName().equals(name))
+        .findFirst().orElseThrow(() -> new AssertionError("no %s named %s".formatted(type.getSimpleName(), name)));
+  }
+
+  /** The custom resources (no typed model here) of KIND. */
+  List<GenericKubernetesResource> custom(String kind) {
+    return all.stream().filter(GenericKubernetesResource.class::isInstance).map(GenericKubernetesResource.class::cast)
+        .filter(resource -> resource.getKind().equals(kind)).toList();
   }
 
   <T extends HasMetadata> Optional<T> find(Class<T> type) {
