@@ -16,6 +16,14 @@ record Manifests(List<HasMetadata> all) {
     return found.getFirst();
   }
 
+  /** The object of TYPE named NAME; fails when there is none. */
+  <T extends HasMetadata> T named(Class<T> type, String name) {
+    return all.stream().filter(type::isInstance).map(type::cast)
+        .filter(o -> o.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " named " + name));
+  }
+
   <T extends HasMetadata> Optional<T> find(Class<T> type) {
     return all.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
