@@ -45,7 +45,8 @@ class ChartPolicyTest {
   @Test
   void everyVariantIsTested() throws IOException {
     assertThat(ciValues()).extracting(p -> p.getFileName().toString())
-        .containsExactly("default-values.yaml", "eks-values.yaml", "kind-values.yaml", "prometheus-operator-values.yaml");
+        .containsExactly("default-values.yaml", "eks-values.yaml", "fluent-bit-sidecar-values.yaml", "kind-values.yaml",
+            "prometheus-operator-values.yaml");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -58,7 +59,8 @@ class ChartPolicyTest {
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
     assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-    for (Container c : pod.getContainers()) {
+    // Init containers too: the Fluent Bit sidecar is one (logs.sidecar).
+    for (Container c : Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream()).toList()) {
       assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(c.getName()).isFalse();
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(c.getName()).isTrue();
       assertThat(c.getSecurityContext().getCapabilities().getDrop()).as(c.getName()).containsExactly("ALL");
