@@ -45,7 +45,8 @@ class FluentBitSidecarTest {
     assertThat(defaultPod.getInitContainers()).isEmpty();
     assertThat(defaultPod.getContainers().getFirst().getEnv()).extracting(EnvVar::getName)
         .doesNotContain("USERS_INFO_LOG_FILE");
-    assertThat(defaults.one(ConfigMap.class).getMetadata().getName()).isEqualTo("users-info");
+    assertThat(defaults.all()).filteredOn(ConfigMap.class::isInstance)
+        .noneMatch(configMap -> configMap.getMetadata().getName().contains("fluent-bit"));
   }
 
   @Test

@@ -36,12 +36,17 @@ final class UpstreamCharts {
    */
   static Path chart(String module, String pathInModule) {
     String query = module + "@" + version(module);
-    Path chart = MODULES.computeIfAbsent(query, UpstreamCharts::download).resolve(pathInModule);
+    Path chart = module(module).resolve(pathInModule);
     if (!Files.isRegularFile(chart.resolve("Chart.yaml"))) {
       throw new IllegalStateException(query + " has no chart at " + pathInModule + " (no " + chart.resolve("Chart.yaml")
           + "): check the path, or the version in " + VERSIONS);
     }
     return chart;
+  }
+
+  /** The read-only directory of MODULE at its pinned version (for files other than charts, e.g. CRDs). */
+  static Path module(String module) {
+    return MODULES.computeIfAbsent(module + "@" + version(module), UpstreamCharts::download);
   }
 
   /** The version config/charts.versions pins for MODULE (a line KEY=MODULE@VERSION). */
