@@ -20,6 +20,7 @@ IMAGES=(
   "alertmanager.image users-info/alertmanager:0.25.0 alertmanager.sh"
   "kind.node.image users-info/kind-node:v1.35.4 kind-node.sh"
   "metrics-server.image users-info/metrics-server:v0.9.0 k8s-metrics-server.sh"
+  "kube-state-metrics.image users-info/kube-state-metrics:v2.20.0-subset kube-state-metrics.sh"
   "moto.image users-info/moto:5.2.1 moto.sh"
   "localstack.image users-info/localstack:2026.3.0 localstack.sh"
   "dynamodb.image users-info/dynamodb-local:2.6.1 dynamodb-local.sh"
