@@ -19,8 +19,11 @@ resource "aws_sns_topic_subscription" "alarms" {
 }
 
 # Availability: share of requests answered 5xx, per burn-rate window. 5xx from the tasks and 5xx the load
-# balancer answers for them (no healthy target, timeouts) both hurt users; windows without any request
-# give no data, which is not an outage (notBreaching).
+# balancer answers for them (timeouts, no target at all) both hurt users. RequestCount leaves out requests
+# for which the load balancer found no target, so its 5xx are added to the denominator too: with no task
+# at all the ratio is 1, not "no data". (502/504 are then counted twice there, which lowers the ratio
+# only when it is far above any threshold.) Windows without any request give no data, which is not an
+# outage (notBreaching).
 resource "aws_cloudwatch_metric_alarm" "availability_burn" {
   for_each = local.burn_alarms
 
@@ -35,7 +38,7 @@ resource "aws_cloudwatch_metric_alarm" "availability_burn" {
 
   metric_query {
     id          = "ratio"
-    expression  = "(FILL(target5xx, 0) + FILL(elb5xx, 0)) / requests"
+    expression  = "(FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))"
     label       = "5xx ratio"
     return_data = true
   }
