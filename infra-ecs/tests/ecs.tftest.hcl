@@ -1,5 +1,6 @@
 # Plan-level tests of infra-ecs: the AWS provider is mocked; infra-shared's outputs come from a fixture
-# state file (the terraform_remote_state path, as in real use) or from var.shared.
+# state file (the terraform_remote_state path, as in real use; not named *.tfstate, which git ignores) or
+# from var.shared.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -41,7 +42,7 @@ variables {
   region = "eu-west-1"
   shared_state = {
     backend = "local"
-    config  = { path = "tests/fixtures/shared.tfstate" }
+    config  = { path = "tests/fixtures/infra-shared.state.json" }
   }
 }
 
