@@ -36,3 +36,10 @@ emulators: ## Start (or reuse) moto, LocalStack and DynamoDB Local on 127.0.0.1;
 
 emulators-down: ## Remove the emulator containers and their network
 	@scripts/emulators.sh down
+
+.PHONY: tf-test tf-docs
+tf-test: ## Terraform checks and plan tests of infra-shared and infra-ecs: fmt, validate, tflint, README tables, terraform test
+	@scripts/terraform.sh verify infra-shared infra-ecs
+
+tf-docs: ## Rewrite the inputs/outputs tables in infra-shared/README.md and infra-ecs/README.md (terraform-docs)
+	@scripts/terraform.sh docs infra-shared infra-ecs

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Pinned CLIs in $BIN_DIR (on PATH for every script), one ✔ line per tool with its version:
 #   kind, k6, kubectl, helm, kubeconform  built from Go modules at the versions in config/tools.versions
+#   tflint, tflint-ruleset-aws (its AWS plugin, found through TFLINT_PLUGIN_DIR=$BIN_DIR), terraform-docs
 #   promtool, amtool                      the binaries of Debian's prometheus and prometheus-alertmanager
 #                                         packages, extracted from the .deb: no service is installed
 # Usage: scripts/tools.sh [TOOL...]   (default: all of them)
@@ -12,7 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../config/tools.versions
 source "${ROOT_DIR}/config/tools.versions"
 
-GO_TOOLS=(kind k6 kubectl helm kubeconform)
+# tflint before its plugin: the plugin reports its version through tflint.
+GO_TOOLS=(kind k6 kubectl helm kubeconform tflint tflint-ruleset-aws terraform-docs)
 DEB_TOOLS=(promtool amtool)
 
 # pinned TOOL: the version config/tools.versions asks for.
@@ -23,6 +25,9 @@ pinned() {
     kubectl) echo "${KUBERNETES_VERSION}" ;;
     helm) echo "${HELM_VERSION}" ;;
     kubeconform) echo "${KUBECONFORM_VERSION}" ;;
+    tflint) echo "${TFLINT_VERSION}" ;;
+    tflint-ruleset-aws) echo "${TFLINT_RULESET_AWS_VERSION}" ;;
+    terraform-docs) echo "${TERRAFORM_DOCS_VERSION}" ;;
   esac
 }
 
@@ -34,6 +39,13 @@ reported() {
     kubectl) out=$("$2" version --client 2>/dev/null) ;;
     helm) out=$("$2" version --short 2>/dev/null) ;;
     kubeconform) out=$("$2" -v 2>/dev/null) ;;
+    # "TFLint version 0.64.0"
+    tflint) out=v$("$2" --version 2>/dev/null | sed -n 's/^TFLint version //p') ;;
+    # A plugin cannot run alone; tflint lists it with its version ("+ ruleset.aws (0.36.0)") when its
+    # directory is the plugin directory and a configuration enables it.
+    tflint-ruleset-aws) out=v$(TFLINT_PLUGIN_DIR=$(dirname "$2") "${BIN_DIR}/tflint" \
+      --config "${ROOT_DIR}/config/terraform/tflint.hcl" --version 2>/dev/null | sed -n 's/^+ ruleset.aws (\(.*\))$/\1/p') ;;
+    terraform-docs) out=$("$2" --version 2>/dev/null) ;;
   esac || return 0
   grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+' <<<"${out}" | head -n 1 || true
 }
@@ -44,8 +56,8 @@ estimate() {
   case "$1" in
     k6) echo "1.5 to 2.5 min" ;;
     helm) echo "about 1.5 min" ;;
-    kubectl) echo "about 1 min" ;;
-    kind) echo "about 30 s" ;;
+    kubectl | tflint | tflint-ruleset-aws) echo "about 1.5 min" ;;
+    kind | terraform-docs) echo "about 30 s" ;;
     *) echo "about 10 s" ;;
   esac
 }
@@ -68,7 +80,30 @@ build() {
     helm) go_static "${dir}" "-X helm.sh/helm/v4/internal/version.version=${version}" "helm.sh/helm/v4/cmd/helm@${version}" ;;
     kubeconform) go_static "${dir}" "-X main.version=${version}" "github.com/yannh/kubeconform/cmd/kubeconform@${version}" ;;
     kubectl) build_kubectl "${version}" "${dir}" ;;
+    tflint) go_static "${dir}" "" "github.com/terraform-linters/tflint@${version}" ;;
+    tflint-ruleset-aws) build_module "${dir}" "${tool}" "github.com/terraform-linters/tflint-ruleset-aws@${version}" ;;
+    terraform-docs) build_module "${dir}" "${tool}" "github.com/terraform-docs/terraform-docs@${version}" ;;
   esac
+}
+
+# build_module DIR NAME MODULE@VERSION: build the main package at the root of MODULE, in a copy of its
+# source. `go install MODULE@VERSION` also asks the proxy for MODULE's list of versions (to report a
+# deprecation), which the proxy here refuses (403) for these modules although it serves the version itself.
+build_module() {
+  local dir="$1" name="$2" source work
+  source=$(go mod download -json "$3" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "${source}" ] || {
+    log "go mod download $3 gave no source directory"
+    return 1
+  }
+  work=$(mktemp -d "${dir}/src.XXXXXX")
+  cp -R "${source}/." "${work}"
+  chmod -R u+w "${work}"
+  (cd "${work}" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "${dir}/${name}" .) || {
+    rm -rf "${work}"
+    return 1
+  }
+  rm -rf "${work}"
 }
 
 # build_kubectl VERSION DIR: kubectl's main package lives in k8s.io/kubernetes, which cannot be built as a

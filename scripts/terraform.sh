@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Terraform with the project's own CLI configuration (config/terraform/terraformrc: providers from the
+# filesystem mirror only, never from a registry), never the user's ~/.terraformrc. docs/terraform.md.
+#   scripts/terraform.sh verify MODULE...      what `mvn verify` runs per module: fmt check, init, validate,
+#                                              tflint (AWS ruleset), README tables check, terraform test
+#   scripts/terraform.sh docs MODULE...        rewrite the inputs/outputs tables of MODULE/README.md
+#   scripts/terraform.sh emulator MODULE       point MODULE at the local AWS emulators: writes
+#                                              MODULE/emulator_override.tf.json from .local/endpoints.json
+#   scripts/terraform.sh run MODULE ARGS...    terraform ARGS in MODULE, e.g. `run infra-shared plan`
+# MODULE is a directory (infra-shared, infra-ecs, or a path).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export TF_CLI_CONFIG_FILE="${ROOT_DIR}/config/terraform/terraformrc"
+# Shared by every module and checkout: init links the 700 MB provider from here instead of copying it.
+export TF_PLUGIN_CACHE_DIR="${CACHE_DIR}/terraform/plugins"
+# tflint finds its AWS ruleset (built by scripts/tools.sh) next to itself.
+export TFLINT_PLUGIN_DIR="${BIN_DIR}"
+export TF_INPUT=0
+mkdir -p "${TF_PLUGIN_CACHE_DIR}"
+
+MIRROR=/opt/tf-plugins
+PROVIDER=registry.terraform.io/hashicorp/aws
+ENDPOINTS="${LOCAL_DIR}/endpoints.json"
+
+# terraform_ready: Terraform >= 1.11 on PATH and the AWS provider in the mirror, or say how to get them.
+terraform_ready() {
+  need_cmd terraform "install Terraform 1.11.4: unzip https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_linux_amd64.zip into /usr/local/bin (docs/terraform.md, \"Prerequisites\")"
+  local version
+  version=$(terraform version -json | sed -n 's/^ *"terraform_version": "\(.*\)",$/\1/p')
+  case "${version}" in
+    1.1[1-9].* | 1.[2-9][0-9].* | [2-9].*) ;;
+    *) die "Terraform ${version:-of unknown version} is too old: the modules need 1.11 or newer" "install Terraform 1.11.4 (docs/terraform.md, \"Prerequisites\")" ;;
+  esac
+  compgen -G "${MIRROR}/${PROVIDER}/5.100.*/linux_amd64/terraform-provider-aws_*" >/dev/null ||
+    die "the AWS provider 5.100.x is not in the provider mirror ${MIRROR}" \
+      "on a machine that reaches registry.terraform.io: TF_CLI_CONFIG_FILE=/dev/null terraform -chdir=infra-shared providers mirror -platform=linux_amd64 ${MIRROR}"
+}
+
+module_dir() {
+  local dir
+  dir=$(cd "${ROOT_DIR}" && cd "$1" 2>/dev/null && pwd) || die "no Terraform module $1" "name a directory such as infra-shared or infra-ecs"
+  compgen -G "${dir}/*.tf" >/dev/null || die "$1 holds no .tf files" "name a directory such as infra-shared or infra-ecs"
+  echo "${dir}"
+}
+
+tf() { # tf DIR ARGS...
+  local dir="$1"
+  shift
+  terraform -chdir="${dir}" "$@"
+}
+
+fmt_check() {
+  tf "$1" fmt -check -recursive -diff ||
+    die "$(basename "$1") is not formatted as terraform fmt wants (the diff is above)" "scripts/terraform.sh run $(basename "$1") fmt -recursive"
+}
+
+# The lock file is part of the module: init may not change it (a new provider version is a deliberate edit).
+init_offline() {
+  tf "$1" init -backend=false -lockfile=readonly -no-color >"${LOCAL_DIR}/terraform-init.log" 2>&1 || {
+    cat "${LOCAL_DIR}/terraform-init.log" >&2
+    die "terraform init failed in $(basename "$1") (its output is above)" "check ${TF_CLI_CONFIG_FILE} and the mirror ${MIRROR}"
+  }
+}
+
+lint() {
+  (cd "$1" && tflint --config "${ROOT_DIR}/config/terraform/tflint.hcl" --format compact) ||
+    die "tflint found problems in $(basename "$1") (above)" "fix them, or explain an exception with a '# tflint-ignore: RULE' comment"
+}
+
+docs_check() {
+  terraform-docs --config "${ROOT_DIR}/config/terraform/terraform-docs.yml" --output-check "$1" >/dev/null ||
+    die "the tables in $(basename "$1")/README.md do not match the module's variables and outputs" "scripts/terraform.sh docs $(basename "$1")"
+}
+
+plan_tests() {
+  tf "$1" test -no-color
+}
+
+verify() {
+  local dir name
+  dir=$(module_dir "$1")
+  name=$(basename "${dir}")
+  step "${name}: terraform fmt -check" fmt_check "${dir}"
+  step "${name}: terraform init (provider from the mirror)" init_offline "${dir}"
+  step "${name}: terraform validate" tf "${dir}" validate -no-color
+  step "${name}: tflint with the AWS ruleset" lint "${dir}"
+  step "${name}: README inputs/outputs tables up to date" docs_check "${dir}"
+  step "${name}: terraform test (plan tests, mocked AWS provider)" plan_tests "${dir}"
+}
+
+# emulator_override DIR: the AWS provider of DIR talks to the emulators of .local/endpoints.json (stacks
+# profile) with their test credentials. Terraform merges *_override.tf.json into the module's provider
+# block; the file is git-ignored and removed by `scripts/terraform.sh emulator MODULE --remove`.
+emulator_override() {
+  local dir="$1"
+  [ -s "${ENDPOINTS}" ] || die "no emulator endpoints in ${ENDPOINTS}" "make emulators"
+  need_cmd jq "apt-get install jq"
+  jq '{
+    "//": "Generated by scripts/terraform.sh emulator from .local/endpoints.json; not committed.",
+    provider: { aws: {
+      region: .region,
+      access_key: .credentials.access_key_id,
+      secret_key: .credentials.secret_access_key,
+      skip_credentials_validation: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+      s3_use_path_style: true,
+      endpoints: .profiles.stacks.endpoints
+    } }
+  }' "${ENDPOINTS}" >"${dir}/emulator_override.tf.json"
+  log "✔ $(basename "${dir}") now targets the emulators ($(jq -r '.profiles.stacks.emulator' "${ENDPOINTS}"), region $(jq -r .region "${ENDPOINTS}")): ${dir}/emulator_override.tf.json"
+}
+
+command="${1:-}"
+[ "$#" -gt 0 ] && shift
+case "${command}" in
+  verify)
+    [ "$#" -gt 0 ] || die "which module?" "scripts/terraform.sh verify infra-shared infra-ecs"
+    terraform_ready
+    "${ROOT_DIR}/scripts/tools.sh" tflint tflint-ruleset-aws terraform-docs
+    for module in "$@"; do verify "${module}"; done
+    ;;
+  docs)
+    [ "$#" -gt 0 ] || die "which module?" "scripts/terraform.sh docs infra-shared infra-ecs"
+    "${ROOT_DIR}/scripts/tools.sh" terraform-docs
+    for module in "$@"; do
+      terraform-docs --config "${ROOT_DIR}/config/terraform/terraform-docs.yml" "$(module_dir "${module}")"
+    done
+    ;;
+  emulator)
+    [ "$#" -ge 1 ] || die "which module?" "scripts/terraform.sh emulator infra-shared"
+    dir=$(module_dir "$1")
+    if [ "${2:-}" = --remove ]; then
+      rm -f "${dir}/emulator_override.tf.json"
+      log "✔ $(basename "${dir}") targets AWS again"
+    else
+      emulator_override "${dir}"
+    fi
+    ;;
+  run)
+    [ "$#" -ge 2 ] || die "which module and which terraform command?" "scripts/terraform.sh run infra-shared plan"
+    terraform_ready
+    dir=$(module_dir "$1")
+    shift
+    tf "${dir}" "$@"
+    ;;
+  *) die "unknown command '${command}'" "scripts/terraform.sh verify|docs|emulator|run MODULE (see the header of scripts/terraform.sh)" ;;
+esac
