@@ -14,8 +14,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../config/kind/components.versions
 source "${ROOT_DIR}/config/kind/components.versions"
 
-CLUSTER=users-info
-NODE="${CLUSTER}-control-plane"
 CONFIG="${ROOT_DIR}/config/kind/cluster.yaml"
 CGROUP_V1_PATCH="${ROOT_DIR}/config/kind/cgroup-v1.yaml"
 export KUBECONFIG="${LOCAL_DIR}/kubeconfig"
@@ -96,25 +94,6 @@ wait_ready() {
     die "node ${NODE} is not Ready" "${LOOK_AT}"
   kubectl -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null ||
     die "CoreDNS does not run" "kubectl -n kube-system describe pods -l k8s-app=kube-dns; ${LOOK_AT}"
-}
-
-# normalized IMAGE: the name containerd gives IMAGE (docker.io/library/ for short names).
-normalized() {
-  case "$1" in
-    */*) [[ "${1%%/*}" == *[.:]* || "${1%%/*}" == localhost ]] && echo "$1" || echo "docker.io/$1" ;;
-    *) echo "docker.io/library/$1" ;;
-  esac
-}
-
-# load_image IMAGE: put a locally built image into the node unless it holds that very image already
-# (kind load compares with crictl, which this node image does not carry: compare the config digest).
-load_image() {
-  local want have
-  want=$(docker image inspect -f '{{.Id}}' "$1")
-  have=$(docker exec "${NODE}" sh -c 'd=$(ctr -n k8s.io images ls "name==$1" | awk "NR == 2 { print \$3 }")
-    [ -z "$d" ] || ctr -n k8s.io content get "$d" | jq -r .config.digest' _ "$(normalized "$1")")
-  [ "${want}" = "${have}" ] || kind load docker-image --name "${CLUSTER}" "$1" >/dev/null ||
-    die "cannot load $1 into ${NODE}" "kind load docker-image --name ${CLUSTER} $1"
 }
 
 # metrics-server from its Helm chart in the pinned Go module, with infra-eks/addons/metrics-server's values

@@ -164,3 +164,26 @@ await_container() {
   done
   log "    ${name} answered after $((SECONDS - start)) s"
 }
+
+# --- the local kind cluster (make cluster) ----------------------------------------------------------------
+CLUSTER=users-info
+NODE="${CLUSTER}-control-plane"
+
+# normalized IMAGE: the name containerd gives IMAGE (docker.io/library/ for short names).
+normalized() {
+  case "$1" in
+    */*) [[ "${1%%/*}" == *[.:]* || "${1%%/*}" == localhost ]] && echo "$1" || echo "docker.io/$1" ;;
+    *) echo "docker.io/library/$1" ;;
+  esac
+}
+
+# load_image IMAGE: put a locally built image into the node unless it holds that very image already
+# (kind load compares with crictl, which this node image does not carry: compare the config digest).
+load_image() {
+  local want have
+  want=$(docker image inspect -f '{{.Id}}' "$1")
+  have=$(docker exec "${NODE}" sh -c 'd=$(ctr -n k8s.io images ls "name==$1" | awk "NR == 2 { print \$3 }")
+    [ -z "$d" ] || ctr -n k8s.io content get "$d" | jq -r .config.digest' _ "$(normalized "$1")")
+  [ "${want}" = "${have}" ] || kind load docker-image --name "${CLUSTER}" "$1" >/dev/null ||
+    die "cannot load $1 into ${NODE}" "kind load docker-image --name ${CLUSTER} $1"
+}
