@@ -7,17 +7,25 @@
 #   scripts/cluster.sh --down          delete it (make cluster-down)
 #   scripts/cluster.sh --print-config [--no-port-mappings]
 #                                      the kind configuration used on this host (cgroup v1 patch included)
-# Images (node, metrics-server) come from the images configuration: .local/images.properties (written by
-# `make images`) over config/images.defaults.properties.
+# Besides metrics-server it installs the monitoring add-on (Prometheus, Alertmanager, kube-state-metrics;
+# infra-eks/addons/prometheus, docs/monitoring.md) on 127.0.0.1:30090 and 127.0.0.1:30093.
+# Images (node, metrics-server, monitoring) come from the images configuration: .local/images.properties
+# (written by `make images`) over config/images.defaults.properties.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=../config/kind/components.versions
 source "${ROOT_DIR}/config/kind/components.versions"
+# shellcheck source=../config/charts.versions
+source "${ROOT_DIR}/config/charts.versions"
 
 CONFIG="${ROOT_DIR}/config/kind/cluster.yaml"
 CGROUP_V1_PATCH="${ROOT_DIR}/config/kind/cgroup-v1.yaml"
 export KUBECONFIG="${LOCAL_DIR}/kubeconfig"
 METRICS_SERVER_VALUES="${ROOT_DIR}/infra-eks/addons/metrics-server"
+MONITORING_VALUES="${ROOT_DIR}/infra-eks/addons/prometheus"
+MONITORING_NAMESPACE=monitoring
+PROMETHEUS_PORT=30090
+ALERTMANAGER_PORT=30093
 LOGS="${LOCAL_DIR}/kind-logs"
 # kind's default Service subnet (config/kind/cluster.yaml does not change it).
 SERVICE_SUBNET=10.96.0.0/16
@@ -65,6 +73,9 @@ esac
 "${ROOT_DIR}/scripts/tools.sh" kind kubectl helm
 NODE_IMAGE=$(image_of kind.node.image)
 METRICS_SERVER_IMAGE=$(image_of metrics-server.image)
+PROMETHEUS_IMAGE=$(image_of prometheus.image)
+ALERTMANAGER_IMAGE=$(image_of alertmanager.image)
+KSM_IMAGE=$(image_of kube-state-metrics.image)
 
 # ensure_image IMAGE: present in Docker Engine (built by `make images`, or pulled here).
 ensure_image() {
@@ -135,6 +146,77 @@ wait_metrics() {
   done
 }
 
+# prometheus_chart: the `prometheus` chart of PROMETHEUS_COMMUNITY_CHARTS (config/charts.versions) with the
+# subcharts its Chart.yaml depends on, taken from the same module, in its charts/ directory: what `helm
+# dependency build` would fetch from the chart repository, which is not reachable everywhere. Assembled
+# once per module version in the shared cache (the module is checksummed, so the result is too); prints
+# the chart's directory.
+prometheus_chart() {
+  local dir="${CACHE_DIR}/charts/${PROMETHEUS_COMMUNITY_CHARTS}/prometheus" src tmp dep
+  if [ ! -f "${dir}/Chart.yaml" ]; then
+    src=$(cd "${CACHE_DIR}" && go mod download -json "${PROMETHEUS_COMMUNITY_CHARTS}" |
+      sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')/charts
+    [ -f "${src}/prometheus/Chart.yaml" ] || die "${PROMETHEUS_COMMUNITY_CHARTS} has no charts/prometheus" \
+      "go mod download -json ${PROMETHEUS_COMMUNITY_CHARTS} (is the Go module proxy reachable? go env GOPROXY)"
+    mkdir -p "${dir%/*}"
+    tmp=$(mktemp -d "${dir%/*}/prometheus.XXXXXX")
+    cp -r "${src}/prometheus" "${tmp}/chart"
+    mkdir "${tmp}/chart/charts"
+    while read -r dep; do
+      [ -f "${src}/${dep}/Chart.yaml" ] || die "charts/prometheus depends on ${dep}, which ${PROMETHEUS_COMMUNITY_CHARTS} does not hold" \
+        "pin a version of the module whose charts/ has it (config/charts.versions)"
+      cp -r "${src}/${dep}" "${tmp}/chart/charts/"
+    done < <(sed -n '/^dependencies:/,/^[^ -]/s/^  - name: //p' "${src}/prometheus/Chart.yaml")
+    # The module cache is read-only; the copy must stay removable.
+    chmod -R u+w "${tmp}"
+    # Another checkout may have finished first: its copy is identical.
+    mv -T "${tmp}/chart" "${dir}" 2>/dev/null || true
+    rm -rf "${tmp}"
+  fi
+  echo "${dir}"
+}
+
+# The monitoring add-on: release `monitoring` of the prometheus chart with infra-eks/addons/prometheus's
+# values.yaml and values-kind.yaml and the images of the images configuration. Skipped when the release
+# already has these inputs (values, chart module, image IDs); otherwise every pod is restarted, since a
+# rebuilt image keeps its tag and Prometheus here has no config reloader.
+install_monitoring() {
+  local chart ids hash ksm ksm_repository
+  chart=$(prometheus_chart)
+  ids=$(docker image inspect -f '{{.Id}}' "${PROMETHEUS_IMAGE}" "${ALERTMANAGER_IMAGE}" "${KSM_IMAGE}" 2>/dev/null) || true
+  hash=$(recipe_hash "${MONITORING_VALUES}/values.yaml" "${MONITORING_VALUES}/values-kind.yaml" \
+    <(echo "${PROMETHEUS_COMMUNITY_CHARTS} ${PROMETHEUS_IMAGE} ${ALERTMANAGER_IMAGE} ${KSM_IMAGE} ${ids}"))
+  if helm -n "${MONITORING_NAMESPACE}" list --deployed -q -l "users-info.inputs=${hash}" 2>/dev/null | grep -qx monitoring; then
+    return 0
+  fi
+  # kube-state-metrics' chart takes registry and repository apart.
+  ksm=$(normalized "${KSM_IMAGE}")
+  ksm_repository="${ksm#*/}"
+  helm upgrade --install monitoring "${chart}" --namespace "${MONITORING_NAMESPACE}" --create-namespace \
+    -f "${MONITORING_VALUES}/values.yaml" -f "${MONITORING_VALUES}/values-kind.yaml" \
+    --set-string "server.image.repository=${PROMETHEUS_IMAGE%:*}" --set-string "server.image.tag=${PROMETHEUS_IMAGE##*:}" \
+    --set-string "alertmanager.image.repository=${ALERTMANAGER_IMAGE%:*}" --set-string "alertmanager.image.tag=${ALERTMANAGER_IMAGE##*:}" \
+    --set-string "kube-state-metrics.image.registry=${ksm%%/*}" \
+    --set-string "kube-state-metrics.image.repository=${ksm_repository%:*}" --set-string "kube-state-metrics.image.tag=${ksm##*:}" \
+    --set-string "server.podAnnotations.users-info/inputs=${hash}" \
+    --set-string "alertmanager.podAnnotations.users-info/inputs=${hash}" \
+    --set-string "kube-state-metrics.podAnnotations.users-info/inputs=${hash}" \
+    --labels "users-info.inputs=${hash}" --wait --timeout 3m >/dev/null ||
+    die "the monitoring add-on did not become ready" "kubectl -n ${MONITORING_NAMESPACE} get pods; kubectl -n ${MONITORING_NAMESPACE} describe pods; kubectl -n ${MONITORING_NAMESPACE} logs deployment/monitoring-prometheus-server"
+}
+
+# Prometheus and Alertmanager answer on their NodePorts (also after a restart of the node, when the release
+# is current but the pods are still starting).
+wait_monitoring() {
+  local deadline=$((SECONDS + 120))
+  until curl -sf -o /dev/null "http://127.0.0.1:${PROMETHEUS_PORT}/-/ready" &&
+    curl -sf -o /dev/null "http://127.0.0.1:${ALERTMANAGER_PORT}/-/ready"; do
+    [ "${SECONDS}" -lt "${deadline}" ] || die "Prometheus (127.0.0.1:${PROMETHEUS_PORT}) or Alertmanager (127.0.0.1:${ALERTMANAGER_PORT}) is not ready" \
+      "kubectl -n ${MONITORING_NAMESPACE} get pods; kubectl -n ${MONITORING_NAMESPACE} logs deployment/monitoring-prometheus-server; kubectl -n ${MONITORING_NAMESPACE} logs statefulset/monitoring-alertmanager"
+    sleep 1
+  done
+}
+
 # restart: the node container stopped with Docker Engine (a reboot, or the end of a session): start it
 # again and give its kubelet a minute. kind runs its nodes with --restart=on-failure:1, which covers
 # daemon restarts, not a daemon that was stopped.
@@ -173,5 +255,12 @@ if docker image inspect "${METRICS_SERVER_IMAGE}" >/dev/null 2>&1; then
 fi
 step "metrics-server ${METRICS_SERVER_VERSION} (Helm chart of its module, infra-eks/addons/metrics-server)" install_metrics_server
 step "Metrics API answers (kubectl top nodes)" wait_metrics
+for image in "${PROMETHEUS_IMAGE}" "${ALERTMANAGER_IMAGE}" "${KSM_IMAGE}"; do
+  if docker image inspect "${image}" >/dev/null 2>&1; then
+    step "Load ${image} into the node" load_image "${image}"
+  fi
+done
+step "monitoring: Prometheus, Alertmanager, kube-state-metrics (infra-eks/addons/prometheus, namespace ${MONITORING_NAMESPACE})" install_monitoring
+step "Prometheus on 127.0.0.1:${PROMETHEUS_PORT}, Alertmanager on 127.0.0.1:${ALERTMANAGER_PORT} ready" wait_monitoring
 log "✔ kind cluster ${CLUSTER} ready: export KUBECONFIG=${KUBECONFIG}"
 kubectl top nodes >&2
