@@ -43,3 +43,7 @@ tf-test: ## Terraform checks and plan tests of infra-shared and infra-ecs: fmt, 
 
 tf-docs: ## Rewrite the inputs/outputs tables in infra-shared/README.md and infra-ecs/README.md (terraform-docs)
 	@scripts/terraform.sh docs infra-shared infra-ecs
+
+.PHONY: deploy-kind
+deploy-kind: ## Deploy the service's image (IMAGE=…, default users-info:local) into the kind cluster with the chart; http://127.0.0.1:30080
+	@scripts/deploy-kind.sh $(IMAGE)
