@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -75,6 +76,9 @@ class ServerSideDryRunIT {
         new ByteArrayInputStream(Chart.render(values).getBytes(StandardCharsets.UTF_8)));
     // Into the test's namespace, including the rules ConfigMap that the ci values send to "monitoring".
     objects.forEach(object -> object.getMetadata().setNamespace(NAMESPACE));
+    // A fixed nodePort (kind's 30080) is taken by the deployed release; the API server allocates another.
+    objects.stream().filter(Service.class::isInstance).map(Service.class::cast)
+        .forEach(service -> service.getSpec().getPorts().forEach(port -> port.setNodePort(null)));
     Path manifests = WORK.resolve(values.getFileName());
     Files.writeString(manifests, objects.stream().map(SERIALIZATION::asYaml).reduce("", String::concat));
 

@@ -1,7 +1,6 @@
 package com.example.usersinfo.environment.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -13,14 +12,10 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,11 +42,6 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterSmokeIT {
-    private static final String CLUSTER = "users-info";
-    private static final String NODE = CLUSTER + "-control-plane";
-    private static final String FIX = "run `make cluster` (it creates or repairs the kind cluster " + CLUSTER + ")";
-    private static final Path ROOT = Path.of(System.getProperty("project.root", "."));
-    private static final Path KUBECONFIG = ROOT.resolve(".local/kubeconfig");
     private static final String APP = "cpu-burner";
     private static final Map<String, String> LABELS = Map.of("app", APP);
     private static final Duration POD_READY = Duration.ofMinutes(2);
@@ -69,19 +59,7 @@ class ClusterSmokeIT {
 
     @BeforeAll
     static void connect() throws IOException {
-        if (!Files.isRegularFile(KUBECONFIG)) {
-            fail("kind cluster %s: no kubeconfig at %s; %s", CLUSTER, KUBECONFIG, FIX);
-        }
-        Config config = Config.fromKubeconfig(Files.readString(KUBECONFIG));
-        // A cluster that is down must fail at once, not after the client's retries.
-        config.setRequestRetryBackoffLimit(0);
-        config.setConnectionTimeout(5_000);
-        client = new KubernetesClientBuilder().withConfig(config).build();
-        try {
-            client.getKubernetesVersion();
-        } catch (KubernetesClientException e) {
-            fail("kind cluster %s does not answer at %s (%s); %s", CLUSTER, config.getMasterUrl(), e.getMessage(), FIX);
-        }
+        client = KindCluster.connect();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
                 .addToLabels("app.kubernetes.io/part-of", "users-info-tests").endMetadata().build()).create();
     }
@@ -94,7 +72,7 @@ class ClusterSmokeIT {
         }
         if (imageBuilt) {
             // The copy kind loaded into the node (if it got that far), then the one in Docker Engine.
-            new ProcessBuilder("docker", "exec", NODE, "ctr", "-n", "k8s.io", "images", "rm", "docker.io/" + IMAGE)
+            new ProcessBuilder("docker", "exec", KindCluster.NODE, "ctr", "-n", "k8s.io", "images", "rm", "docker.io/" + IMAGE)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
                     .waitFor(30, TimeUnit.SECONDS);
             DockerClientFactory.instance().client().removeImageCmd(IMAGE).withForce(true).exec();
@@ -175,18 +153,7 @@ class ClusterSmokeIT {
                     + ": run `make images` (it builds or pulls the service's base image)", e);
         }
         imageBuilt = true;
-        String kind = binDir().resolve("kind").toString();
-        if (!Files.isExecutable(Path.of(kind))) {
-            fail("kind is not at %s: run `make prereqs`", kind);
-        }
-        String output = run(List.of(kind, "load", "docker-image", "--name", CLUSTER, IMAGE), Duration.ofMinutes(2));
-        assertThat(output).as("kind load docker-image " + IMAGE).doesNotContain("ERROR");
-    }
-
-    private static Path binDir() {
-        String cache = System.getenv("USERS_INFO_CACHE");
-        return (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "users-info"))
-                .resolve("bin");
+        KindCluster.loadImage(IMAGE);
     }
 
     private static Deployment deployment() {
@@ -247,18 +214,5 @@ class ClusterSmokeIT {
                 .collect(Collectors.joining("\n  "));
         return "pods in " + NAMESPACE + ":\n  " + pods + "\nevents:\n  " + events
                 + "\n(more: kubectl --kubeconfig .local/kubeconfig -n " + NAMESPACE + " describe pods)";
-    }
-
-    private static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
-        }
-        String output = new String(process.getInputStream().readAllBytes());
-        if (process.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed (exit " + process.exitValue() + "):\n" + output);
-        }
-        return output;
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.marcnuri.helm.Helm;
@@ -15,9 +14,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.readiness.Readiness;
@@ -60,16 +57,12 @@ import org.testcontainers.DockerClientFactory;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubeStateMetricsIT {
-    private static final String CLUSTER = "users-info";
-    private static final String FIX = "run `make cluster` (it creates or repairs the kind cluster " + CLUSTER + ")";
-    private static final Path ROOT = Path.of(System.getProperty("project.root", "."));
-    private static final Path KUBECONFIG = ROOT.resolve(".local/kubeconfig");
+    private static final Path KUBECONFIG = KindCluster.KUBECONFIG;
     private static final String IMAGE_KEY = "kube-state-metrics.image";
 
-    // The chart as published in prometheus-community/helm-charts, fetched through the Go module proxy (no Helm
-    // repository is reachable here); the pseudo-version is the commit that released chart 8.4.1 (app 2.20.0).
+    // The chart as published in prometheus-community/helm-charts, fetched through the Go module proxy at the
+    // commit config/charts.versions pins (no Helm repository is reachable here).
     private static final String CHART_MODULE = "github.com/prometheus-community/helm-charts";
-    private static final String CHART_MODULE_VERSION = "v0.0.0-20260828105119-ed5d7d9b5933";
     private static final String CHART_VERSION = "8.4.1";
     private static final String COLLECTORS = "horizontalpodautoscalers,pods";
 
@@ -99,18 +92,7 @@ class KubeStateMetricsIT {
         image = System.getProperty(IMAGE_KEY);
         assertThat(image).as("system property %s (load-tests/pom.xml passes the images configuration)", IMAGE_KEY)
                 .isNotBlank();
-        if (!Files.isRegularFile(KUBECONFIG)) {
-            fail("kind cluster %s: no kubeconfig at %s; %s", CLUSTER, KUBECONFIG, FIX);
-        }
-        Config config = Config.fromKubeconfig(Files.readString(KUBECONFIG));
-        config.setRequestRetryBackoffLimit(0);
-        config.setConnectionTimeout(5_000);
-        client = new KubernetesClientBuilder().withConfig(config).build();
-        try {
-            client.getKubernetesVersion();
-        } catch (KubernetesClientException e) {
-            fail("kind cluster %s does not answer at %s (%s); %s", CLUSTER, config.getMasterUrl(), e.getMessage(), FIX);
-        }
+        client = KindCluster.connect();
         // A run that was killed before its clean-up left these behind.
         removeReleaseAndNamespace();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
@@ -140,7 +122,7 @@ class KubeStateMetricsIT {
         timed("kind load", () -> loadIntoCluster(image));
         Path chart = timed("chart from the Go module proxy", KubeStateMetricsIT::chartDirectory);
         assertThat(Files.readString(chart.resolve("Chart.yaml")))
-                .as("%s in %s@%s", chart.resolve("Chart.yaml"), CHART_MODULE, CHART_MODULE_VERSION)
+                .as("%s in %s (config/charts.versions)", chart.resolve("Chart.yaml"), CHART_MODULE)
                 .contains("version: " + CHART_VERSION);
 
         Path values = Files.createTempFile("kube-state-metrics-it-", ".yaml");
@@ -257,14 +239,7 @@ class KubeStateMetricsIT {
 
     /** The chart directory inside the Go module of prometheus-community/helm-charts (downloaded once, cached by Go). */
     private static Path chartDirectory() {
-        String json = run(List.of("go", "mod", "download", "-json", CHART_MODULE + "@" + CHART_MODULE_VERSION),
-                Duration.ofMinutes(5));
-        try {
-            String dir = new ObjectMapper().readTree(json).path("Dir").asText();
-            return Path.of(dir, "charts", "kube-state-metrics");
-        } catch (IOException e) {
-            throw new AssertionError("go mod download printed no JSON: " + json, e);
-        }
+        return KindCluster.pinnedModule(CHART_MODULE).resolve("charts/kube-state-metrics");
     }
 
     /** The configured image, present in Docker Engine (pulled if it is an upstream one), then in the kind node. */
@@ -281,17 +256,7 @@ class KubeStateMetricsIT {
                         + e.getMessage() + "): run `make images` (or scripts/images.sh " + IMAGE_KEY + ")", e);
             }
         }
-        Path kind = binDir().resolve("kind");
-        if (!Files.isExecutable(kind)) {
-            fail("kind is not at %s: run `make prereqs`", kind);
-        }
-        run(List.of(kind.toString(), "load", "docker-image", "--name", CLUSTER, image), Duration.ofMinutes(2));
-    }
-
-    private static Path binDir() {
-        String cache = System.getenv("USERS_INFO_CACHE");
-        return (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "users-info"))
-                .resolve("bin");
+        KindCluster.loadImage(image);
     }
 
     /** The image itself with a resource it rejects: it exits at once, again and again. */
@@ -455,26 +420,5 @@ class KubeStateMetricsIT {
 
     private static String seconds(long nanos) {
         return String.format("%.1f s", nanos / 1e9);
-    }
-
-    private static String run(List<String> command, Duration timeout) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(String.join(" ", command) + " did not finish within " + timeout);
-            }
-            if (process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed (exit " + process.exitValue() + "):\n" + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command.getFirst() + " (" + e.getMessage() + "): run `make prereqs`", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(String.join(" ", command) + " interrupted", e);
-        }
     }
 }

@@ -1,15 +1,12 @@
 package com.example.usersinfo.environment.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.URI;
@@ -18,8 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,7 +38,6 @@ class MonitoringIT {
     private static final String FIX = "run `make cluster` (it installs the monitoring add-on); then look at "
             + "`kubectl -n monitoring get pods` and `kubectl -n monitoring logs deployment/monitoring-prometheus-server`"
             + " (KUBECONFIG=.local/kubeconfig)";
-    private static final Path KUBECONFIG = Path.of(System.getProperty("project.root", ".")).resolve(".local/kubeconfig");
     // A fresh install: kube-state-metrics' first scrape comes within one 15 s interval of Prometheus' start.
     private static final Duration SCRAPED = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -54,12 +48,7 @@ class MonitoringIT {
 
     @BeforeAll
     static void connect() throws IOException {
-        if (!Files.isRegularFile(KUBECONFIG)) {
-            fail("kind cluster users-info: no kubeconfig at %s; %s", KUBECONFIG, FIX);
-        }
-        Config config = Config.fromKubeconfig(Files.readString(KUBECONFIG));
-        config.setRequestRetryBackoffLimit(0);
-        client = new KubernetesClientBuilder().withConfig(config).build();
+        client = KindCluster.connect();
     }
 
     @AfterAll
