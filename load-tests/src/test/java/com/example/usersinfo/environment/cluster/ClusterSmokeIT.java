@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricStatus;
 import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -110,7 +109,8 @@ class ClusterSmokeIT {
     @Test
     @Order(3)
     void horizontalPodAutoscalerReadsCpuUtilization() {
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).resource(autoscaler()).create();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE)
+                .resource(KindCluster.cpuAutoscaler(APP, 1, 2)).create();
 
         Integer utilization = await("current CPU utilization of HPA " + APP).atMost(HPA).pollInterval(Duration.ofSeconds(3))
                 .until(this::currentUtilization, Optional::isPresent).orElseThrow();
@@ -175,18 +175,6 @@ class ClusterSmokeIT {
                 .withReadOnlyRootFilesystem(true).withNewCapabilities().addToDrop("ALL").endCapabilities()
                 .endSecurityContext()
                 .endContainer().endSpec().endTemplate().endSpec().build();
-    }
-
-    private static HorizontalPodAutoscaler autoscaler() {
-        return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(APP).endMetadata()
-                .withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(APP).endScaleTargetRef()
-                .withMinReplicas(1).withMaxReplicas(2)
-                .addNewMetric().withType("Resource")
-                .withNewResource().withName("cpu").withNewTarget().withType("Utilization").withAverageUtilization(80)
-                .endTarget().endResource().endMetric()
-                .endSpec().build();
     }
 
     private Optional<Pod> pod() {

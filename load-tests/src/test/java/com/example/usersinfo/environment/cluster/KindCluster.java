@@ -3,6 +3,8 @@ package com.example.usersinfo.environment.cluster;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -103,5 +105,18 @@ final class KindCluster {
             Thread.currentThread().interrupt();
             throw new AssertionError(String.join(" ", command) + " interrupted", e);
         }
+    }
+
+    /** An autoscaling/v2 HPA on 80 % CPU of Deployment NAME, as the chart's (the shape the platform relies on). */
+    static HorizontalPodAutoscaler cpuAutoscaler(String name, int minReplicas, int maxReplicas) {
+        return new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata().withName(name).endMetadata()
+                .withNewSpec()
+                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(name).endScaleTargetRef()
+                .withMinReplicas(minReplicas).withMaxReplicas(maxReplicas)
+                .addNewMetric().withType("Resource")
+                .withNewResource().withName("cpu").withNewTarget().withType("Utilization").withAverageUtilization(80)
+                .endTarget().endResource().endMetric()
+                .endSpec().build();
     }
 }

@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.LocalPortForward;
@@ -182,7 +180,8 @@ class KubeStateMetricsIT {
     void reportsTheAutoscalersBoundsAndStatus() {
         requireInstalled();
         client.apps().deployments().inNamespace(NAMESPACE).resource(crasher()).create();
-        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE).resource(autoscaler()).create();
+        client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NAMESPACE)
+                .resource(KindCluster.cpuAutoscaler(CRASHER, 2, 3)).create();
         Map<String, String> hpa = Map.of("namespace", NAMESPACE, "horizontalpodautoscaler", CRASHER);
 
         timed("HPA bounds in /metrics", () -> await("HPA " + CRASHER + " bounds in /metrics")
@@ -278,18 +277,6 @@ class KubeStateMetricsIT {
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().addToDrop("ALL").endCapabilities().endSecurityContext()
                 .endContainer().endSpec().endTemplate().endSpec().build();
-    }
-
-    private static HorizontalPodAutoscaler autoscaler() {
-        return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata().withName(CRASHER).endMetadata()
-                .withNewSpec()
-                .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(CRASHER).endScaleTargetRef()
-                .withMinReplicas(2).withMaxReplicas(3)
-                .addNewMetric().withType("Resource")
-                .withNewResource().withName("cpu").withNewTarget().withType("Utilization").withAverageUtilization(80)
-                .endTarget().endResource().endMetric()
-                .endSpec().build();
     }
 
     private static void removeReleaseAndNamespace() {
