@@ -250,6 +250,7 @@ else
   step "Create kind cluster ${CLUSTER} from ${NODE_IMAGE} (config/kind/cluster.yaml$(cgroup_v1 && echo ' + cgroup-v1.yaml'))" create
 fi
 step "Node Ready, CoreDNS running" wait_ready
+step "Service IPs routed (kube-proxy's rules)" service_routing
 if docker image inspect "${METRICS_SERVER_IMAGE}" >/dev/null 2>&1; then
   step "Load ${METRICS_SERVER_IMAGE} into the node" load_image "${METRICS_SERVER_IMAGE}"
 fi

@@ -61,6 +61,7 @@ await_rules() {
 # ci/kind-values.yaml hands the alert rules to the cluster's Prometheus, in its namespace.
 kubectl get namespace monitoring >/dev/null 2>&1 ||
   die "the kind cluster has no monitoring namespace (Prometheus, Alertmanager)" "make cluster"
+step "Service IPs routed (kube-proxy's rules)" service_routing
 step "Namespace ${NAMESPACE} (restricted Pod Security)" namespace
 step "Load ${IMAGE} into the node" load_image "${IMAGE}"
 step "helm upgrade --install ${RELEASE} (ci/kind-values.yaml)" install

@@ -187,3 +187,23 @@ load_image() {
   [ "${want}" = "${have}" ] || kind load docker-image --name "${CLUSTER}" "$1" >/dev/null ||
     die "cannot load $1 into ${NODE}" "kind load docker-image --name ${CLUSTER} $1"
 }
+
+# kube-proxy (nftables mode) keeps every Service IP in the map service-ips of its table. Measured here once
+# during a test run: the map was left empty while its chains stayed, so every connection to a Service IP
+# (the API server's 10.96.0.1, CoreDNS) was refused from then on; a restarted kube-proxy rewrote it at once.
+# The trigger is not known. service_routing repairs that state, loudly, before anything relies on it.
+service_routing_ok() {
+  docker exec "${NODE}" nft list map ip kube-proxy service-ips 2>/dev/null | grep -q '10\.96\.0\.1 \. tcp \. 443'
+}
+service_routing() {
+  service_routing_ok && return 0
+  log "  kube-proxy has no rule for the Service IPs (10.96.0.1 missing from its service-ips map): restarting it"
+  kubectl -n kube-system delete pod -l k8s-app=kube-proxy --wait=true >/dev/null ||
+    die "cannot restart kube-proxy" "kubectl -n kube-system get pods -l k8s-app=kube-proxy"
+  local deadline=$((SECONDS + 60))
+  until service_routing_ok; do
+    ((SECONDS < deadline)) || die "kube-proxy did not write its Service rules within 60 s" \
+      "kubectl -n kube-system logs -l k8s-app=kube-proxy; docker exec ${NODE} nft list table ip kube-proxy"
+    sleep 2
+  done
+}

@@ -44,7 +44,22 @@ final class KindCluster {
         } catch (KubernetesClientException e) {
             fail("kind cluster %s does not answer at %s (%s); %s", NAME, config.getMasterUrl(), e.getMessage(), FIX);
         }
+        ensureServiceRouting();
         return client;
+    }
+
+    /**
+     * Pods reach Service IPs only while kube-proxy's nftables map of them is intact; once in this environment
+     * it was found empty mid-run (scripts/lib.sh, service_routing). make cluster checks and repairs that
+     * before the tests, and so does every cluster test, saying so, as pods it starts depend on it.
+     */
+    private static void ensureServiceRouting() {
+        String map = run(List.of("docker", "exec", NODE, "nft", "list", "map", "ip", "kube-proxy", "service-ips"),
+                Duration.ofSeconds(30));
+        if (!map.contains("10.96.0.1 . tcp . 443")) {
+            System.err.println("kube-proxy has lost its Service rules: repairing with scripts/cluster.sh");
+            run(List.of(ROOT.resolve("scripts/cluster.sh").toString()), Duration.ofMinutes(5));
+        }
     }
 
     /** A tool `make prereqs` installs into the project's cache. */
