@@ -12,7 +12,6 @@ locals {
   state_outputs = one(data.terraform_remote_state.shared[*].outputs)
   shared = var.shared != null ? var.shared : {
     region             = local.state_outputs.region
-    vpc_id             = local.state_outputs.vpc_id
     private_subnet_ids = tolist(local.state_outputs.private_subnet_ids)
     table_name         = local.state_outputs.table_name
     table_arn          = local.state_outputs.table_arn
@@ -47,8 +46,8 @@ locals {
   }
   addons_after_nodes = {
     "coredns" = var.addon_versions.coredns
-    # metrics-server as an EKS community add-on (built and scanned by AWS, Kubernetes 1.30+): the resource
-    # metrics the HPA reads. Locally the same metrics-server comes from its chart (infra-eks/addons/metrics-server).
+    # metrics-server as an EKS community add-on (packaged and scanned by AWS): the resource metrics the HPA
+    # reads. On the kind cluster the same metrics-server comes from its chart (infra-eks/addons/metrics-server).
     "metrics-server" = var.addon_versions.metrics_server
   }
 

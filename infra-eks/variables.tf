@@ -75,7 +75,6 @@ variable "shared" {
   description = "infra-shared's outputs given directly instead of read from its state (e.g. by a wrapper that applies both). Null (the default) reads them through shared_state."
   type = object({
     region             = string
-    vpc_id             = string
     private_subnet_ids = list(string)
     table_name         = string
     table_arn          = string

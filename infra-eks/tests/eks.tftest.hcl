@@ -534,7 +534,6 @@ run "shared_given_directly" {
     shared_state = { backend = "local", config = { path = "does-not-exist.json" } }
     shared = {
       region             = "eu-central-1"
-      vpc_id             = "vpc-0direct"
       private_subnet_ids = ["subnet-0a", "subnet-0b", "subnet-0c"]
       table_name         = "users-info-users"
       table_arn          = "arn:aws:dynamodb:eu-central-1:123456789012:table/users-info-users"
@@ -602,7 +601,6 @@ run "rejects_shared_with_one_subnet" {
   variables {
     shared = {
       region             = "eu-west-1"
-      vpc_id             = "vpc-0direct"
       private_subnet_ids = ["subnet-0a"]
       table_name         = "users-info-users"
       table_arn          = "arn:aws:dynamodb:eu-west-1:123456789012:table/users-info-users"
@@ -616,7 +614,6 @@ run "rejects_shared_with_bad_table_arn" {
   variables {
     shared = {
       region             = "eu-west-1"
-      vpc_id             = "vpc-0direct"
       private_subnet_ids = ["subnet-0a", "subnet-0b"]
       table_name         = "users-info-users"
       table_arn          = "users-info-users"
