@@ -38,11 +38,11 @@ emulators-down: ## Remove the emulator containers and their network
 	@scripts/emulators.sh down
 
 .PHONY: tf-test tf-docs
-tf-test: ## Terraform checks and plan tests of infra-shared and infra-ecs: fmt, validate, tflint, README tables, terraform test
-	@scripts/terraform.sh verify infra-shared infra-ecs
+tf-test: ## Terraform checks and plan tests of infra-shared, infra-eks and infra-ecs: fmt, validate, tflint, README tables, terraform test
+	@scripts/terraform.sh verify infra-shared infra-eks infra-ecs
 
-tf-docs: ## Rewrite the inputs/outputs tables in infra-shared/README.md and infra-ecs/README.md (terraform-docs)
-	@scripts/terraform.sh docs infra-shared infra-ecs
+tf-docs: ## Rewrite the inputs/outputs tables of the three Terraform modules' READMEs (terraform-docs)
+	@scripts/terraform.sh docs infra-shared infra-eks infra-ecs
 
 .PHONY: deploy-kind
 deploy-kind: ## Deploy the service's image (IMAGE=…, default users-info:local) into the kind cluster with the chart; http://127.0.0.1:30080

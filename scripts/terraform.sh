@@ -116,13 +116,13 @@ command="${1:-}"
 [ "$#" -gt 0 ] && shift
 case "${command}" in
   verify)
-    [ "$#" -gt 0 ] || die "which module?" "scripts/terraform.sh verify infra-shared infra-ecs"
+    [ "$#" -gt 0 ] || die "which module?" "scripts/terraform.sh verify infra-shared infra-eks infra-ecs"
     terraform_ready
     "${ROOT_DIR}/scripts/tools.sh" tflint tflint-ruleset-aws terraform-docs
     for module in "$@"; do verify "${module}"; done
     ;;
   docs)
-    [ "$#" -gt 0 ] || die "which module?" "scripts/terraform.sh docs infra-shared infra-ecs"
+    [ "$#" -gt 0 ] || die "which module?" "scripts/terraform.sh docs infra-shared infra-eks infra-ecs"
     "${ROOT_DIR}/scripts/tools.sh" terraform-docs
     for module in "$@"; do
       terraform-docs --config "${ROOT_DIR}/config/terraform/terraform-docs.yml" "$(module_dir "${module}")"
