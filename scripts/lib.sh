@@ -188,16 +188,38 @@ load_image() {
     die "cannot load $1 into ${NODE}" "kind load docker-image --name ${CLUSTER} $1"
 }
 
-# kube-proxy (nftables mode) keeps every Service IP in the map service-ips of its table. Measured here once
-# during a test run: the map was left empty while its chains stayed, so every connection to a Service IP
-# (the API server's 10.96.0.1, CoreDNS) was refused from then on; a restarted kube-proxy rewrote it at once.
-# The trigger is not known. service_routing repairs that state, loudly, before anything relies on it.
+# kube-proxy (nftables mode) keeps Service IPs and NodePorts in the maps service-ips and service-nodeports of
+# its table. On this machine's kernel a *full* sync (at kube-proxy's start, then hourly) that re-adds the
+# elements a map already holds leaves that map empty (measured: restarts alternately emptied one map or the
+# other; with the table deleted first, both came back complete every time). Empty maps refuse every Service
+# IP (new pods resolve no names, reach no API server) or NodePort. Partial syncs are not affected.
+# service_routing therefore checks both maps and the age of kube-proxy: when a map is broken, or its next
+# hourly full sync could fall within a test run (kube-proxy older than 30 minutes), it deletes kube-proxy's
+# tables and restarts it, so it builds them from scratch and the next full sync is an hour away.
 service_routing_ok() {
-  docker exec "${NODE}" nft list map ip kube-proxy service-ips 2>/dev/null | grep -q '10\.96\.0\.1 \. tcp \. 443'
+  local maps
+  maps=$(docker exec "${NODE}" sh -c 'nft list map ip kube-proxy service-ips; nft list map ip kube-proxy service-nodeports' 2>/dev/null)
+  grep -q '10\.96\.0\.1 \. tcp \. 443' <<<"${maps}" || return 1
+  # NodePort services present: the NodePort map must hold elements too.
+  ! kubectl get services -A -o jsonpath='{.items[*].spec.type}' | grep -qw NodePort || grep -q 'tcp \. 3[0-9]* :' <<<"${maps}"
+}
+kube_proxy_age() {
+  local started
+  started=$(kubectl -n kube-system get pods -l k8s-app=kube-proxy -o jsonpath='{.items[0].status.startTime}')
+  echo $(($(date +%s) - $(date -d "${started}" +%s)))
 }
 service_routing() {
-  service_routing_ok && return 0
-  log "  kube-proxy has no rule for the Service IPs (10.96.0.1 missing from its service-ips map): restarting it"
+  local age
+  age=$(kube_proxy_age)
+  if service_routing_ok && ((age < 1800)); then
+    return 0
+  fi
+  if service_routing_ok; then
+    log "  kube-proxy started $((age / 60)) min ago: renewing it so its next full sync is an hour away"
+  else
+    log "  kube-proxy's Service or NodePort map is empty: rebuilding its tables"
+  fi
+  docker exec "${NODE}" sh -c 'nft delete table ip kube-proxy; nft delete table ip6 kube-proxy' 2>/dev/null || true
   kubectl -n kube-system delete pod -l k8s-app=kube-proxy --wait=true >/dev/null ||
     die "cannot restart kube-proxy" "kubectl -n kube-system get pods -l k8s-app=kube-proxy"
   local deadline=$((SECONDS + 60))
