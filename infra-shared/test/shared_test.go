@@ -53,7 +53,6 @@ func TestInfraShared(t *testing.T) {
 		"tags":                      map[string]string{"users-info/test": testName},
 	}
 	stack := env.NewStack(t, "infra-shared", Routes, nil, vars)
-	defer stack.Destroy(t)
 	aws := stack.Clients(t)
 
 	stack.Apply(t)

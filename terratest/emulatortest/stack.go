@@ -39,12 +39,15 @@ type Gap struct {
 // Stack is one copy of a Terraform module in a temporary directory with its own state, pointed at the
 // emulators.
 type Stack struct {
-	env     *Env
-	Module  string // infra-shared, infra-ecs
-	Dir     string
-	Routes  Routes
-	Gaps    []Gap
-	Options *terraform.Options
+	env    *Env
+	Module string // infra-shared, infra-ecs
+	Dir    string
+	Routes Routes
+	Gaps   []Gap
+	// Unchecked names attributes an emulator accepts but does not return (so the SDK cannot read them back)
+	// and what checks them instead; the report lists them.
+	Unchecked []string
+	Options   *terraform.Options
 	// Plan is the full plan of the last Apply, gap resources included.
 	Plan      *terraform.PlanStruct
 	skipped   []string
@@ -127,6 +130,9 @@ func (e *Env) NewStack(t *testing.T, module string, routes Routes, gaps []Gap, v
 		}
 		_ = os.RemoveAll(filepath.Dir(dir))
 	})
+	// Registered after the removal above, so it runs before it; t.Cleanup (not defer) runs even when a
+	// subtest panics, so a failing test leaves nothing in the shared emulators.
+	t.Cleanup(func() { s.Destroy(t) })
 	return s
 }
 
@@ -177,8 +183,8 @@ func (s *Stack) OutputList(t *testing.T, name string) []string {
 	return terraform.OutputList(t, s.Options, name)
 }
 
-// Destroy destroys everything in the stack's state, once: call it deferred right after NewStack (so a
-// failing test leaves nothing behind), and where the test checks that nothing is left. A failure is
+// Destroy destroys everything in the stack's state, once: NewStack registers it as a cleanup (so a failing
+// test leaves nothing behind); call it where the test checks that nothing is left. A failure is
 // reported but does not stop the other deferred destroys.
 func (s *Stack) Destroy(t *testing.T) {
 	t.Helper()
@@ -229,6 +235,12 @@ func (s *Stack) ReportGaps(t *testing.T) {
 				}
 			}
 			fmt.Fprintf(&report, "- %s (%s): %s. Covered by: %s.\n", gap.ResourceType, strings.Join(addresses, ", "), gap.Why, gap.CoveredBy)
+		}
+	}
+	if len(s.Unchecked) > 0 {
+		report.WriteString("\nAttributes the emulator accepts but does not return:\n\n")
+		for _, line := range s.Unchecked {
+			fmt.Fprintf(&report, "- %s\n", line)
 		}
 	}
 	t.Log("\n" + report.String())
@@ -303,4 +315,10 @@ func (l fileLogger) Logf(_ terratesting.TestingT, format string, args ...any) {
 	}
 	defer file.Close()
 	fmt.Fprintf(file, format+"\n", args...)
+}
+
+// OutputJSON is one output of the stack's state as JSON (objects, maps).
+func (s *Stack) OutputJSON(t *testing.T, name string) string {
+	t.Helper()
+	return terraform.OutputJSON(t, s.Options, name)
 }
