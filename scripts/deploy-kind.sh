@@ -43,6 +43,17 @@ install() {
       "kubectl -n ${NAMESPACE} get pods; kubectl -n ${NAMESPACE} describe pods; kubectl -n ${NAMESPACE} logs deploy/${RELEASE}; is DynamoDB Local up (make emulators)?"
 }
 
+# helm --wait returns once the new pods are Ready; the replaced ones still drain (preStop, graceful
+# shutdown). Done means only the new pods are left, so what answers and what Prometheus scrapes is them.
+old_pods_gone() {
+  local deadline=$((SECONDS + 90))
+  while kubectl -n "${NAMESPACE}" get pods -l "app.kubernetes.io/instance=${RELEASE}" \
+    -o jsonpath='{.items[*].metadata.deletionTimestamp}' | grep -q .; do
+    ((SECONDS < deadline)) || die "pods of ${RELEASE} are still terminating after 90 s" "kubectl -n ${NAMESPACE} get pods; kubectl -n ${NAMESPACE} describe pods"
+    sleep 2
+  done
+}
+
 # Prometheus reads rule files at start and on /-/reload; the rules ConfigMap reaches its pod through the
 # kubelet's volume sync (up to a minute), so reload until the chart's groups are loaded.
 rules_loaded() {
@@ -65,5 +76,6 @@ step "Service IPs routed (kube-proxy's rules)" service_routing
 step "Namespace ${NAMESPACE} (restricted Pod Security)" namespace
 step "Load ${IMAGE} into the node" load_image "${IMAGE}"
 step "helm upgrade --install ${RELEASE} (ci/kind-values.yaml)" install
+step "Replaced pods gone" old_pods_gone
 step "Prometheus loads the alert rules of ${RELEASE}" await_rules
 log "users-info: http://127.0.0.1:30080/ (kubectl -n ${NAMESPACE} get pods)"

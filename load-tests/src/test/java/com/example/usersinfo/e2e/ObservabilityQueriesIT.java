@@ -52,7 +52,11 @@ class ObservabilityQueriesIT {
                 .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     sendTraffic();
-                    return !KindDeployment.query("users_info:http_requests_error_ratio:rate5m").isEmpty()
+                    // The current pods' own series (after a rollout, the old pods' are stale until the new
+                    // ones are scraped), the rules evaluated on them, and kube-state-metrics.
+                    return !KindDeployment.query("http_server_requests_seconds_count{namespace=\""
+                                    + KindDeployment.NAMESPACE + "\", uri=\"root\"}").isEmpty()
+                            && !KindDeployment.query("users_info:http_requests_error_ratio:rate5m").isEmpty()
                             && !KindDeployment.query("kube_horizontalpodautoscaler_spec_max_replicas{namespace=\""
                                     + KindDeployment.NAMESPACE + "\"}").isEmpty();
                 });
