@@ -5,6 +5,9 @@
 # left alone): `export KUBECONFIG=$PWD/.local/kubeconfig`.
 #   scripts/cluster.sh                 create or reuse the cluster
 #   scripts/cluster.sh --down          delete it (make cluster-down)
+#   scripts/cluster.sh --service-routing
+#                                      only check kube-proxy's Service maps and rebuild them when needed
+#                                      (service_routing in lib.sh; the cluster tests run it first)
 #   scripts/cluster.sh --print-config [--no-port-mappings]
 #                                      the kind configuration used on this host (cgroup v1 patch included)
 # Besides metrics-server it installs the monitoring add-on (Prometheus, Alertmanager, kube-state-metrics;
@@ -65,8 +68,14 @@ case "${1:-}" in
     rm -f "${KUBECONFIG}"
     exit 0
     ;;
+  --service-routing)
+    export KUBECONFIG
+    [ -f "${KUBECONFIG}" ] || die "no kind cluster (no ${KUBECONFIG})" "make cluster"
+    step "Service IPs routed (kube-proxy's rules)" service_routing
+    exit 0
+    ;;
   "") ;;
-  *) die "unknown argument $1" "usage: $0 [--down | --print-config [--no-port-mappings]]" ;;
+  *) die "unknown argument $1" "usage: $0 [--down | --service-routing | --print-config [--no-port-mappings]]" ;;
 esac
 
 "${ROOT_DIR}/scripts/docker-engine.sh"

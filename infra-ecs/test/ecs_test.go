@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -27,14 +26,7 @@ import (
 
 var env *emulatortest.Env
 
-func TestMain(m *testing.M) {
-	var err error
-	if env, err = emulatortest.Setup(); err != nil {
-		fmt.Fprintf(os.Stderr, "AWS emulators: %v\n", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { emulatortest.Run(m, &env) }
 
 // Alarms go to LocalStack: moto 5.2.1 (and 5.2.5, the newest) has no PutCompositeAlarm. The SNS topic
 // follows them, so the alarms' actions name a topic in the same emulator.

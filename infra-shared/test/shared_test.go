@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
 	"testing"
 
 	"example.com/usersinfo/terratest/emulatortest"
@@ -24,14 +22,7 @@ import (
 
 var env *emulatortest.Env
 
-func TestMain(m *testing.M) {
-	var err error
-	if env, err = emulatortest.Setup(); err != nil {
-		fmt.Fprintf(os.Stderr, "AWS emulators: %v\n", err)
-		os.Exit(1)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { emulatortest.Run(m, &env) }
 
 // Routes is where infra-shared's services go besides the stacks profile. DynamoDB Local (the stacks
 // profile's DynamoDB, where the service reads its table) has no UpdateContinuousBackups, so the table's

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,6 +50,17 @@ const schemaVersion = 1
 type Env struct {
 	Root      string
 	Endpoints Endpoints
+}
+
+// Run is a test package's TestMain: Setup, then the tests with *env set, or exit 1 naming what failed.
+func Run(m *testing.M, env **Env) {
+	e, err := Setup()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "AWS emulators: %v\n", err)
+		os.Exit(1)
+	}
+	*env = e
+	os.Exit(m.Run())
 }
 
 // Setup finds the repository, starts the emulators when they do not answer (scripts/emulators.sh up: 2-3 s

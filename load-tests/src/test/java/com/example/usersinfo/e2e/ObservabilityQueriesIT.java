@@ -47,9 +47,6 @@ class ObservabilityQueriesIT {
         long start = System.nanoTime();
         await("a scrape of the service's traffic, rules evaluated on it, kube-state-metrics' HPA series")
                 .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5))
-                // Right after a new image rolls out, a kept-alive connection may still lead to the old pod,
-                // which closes it as it shuts down: that round's traffic is sent again.
-                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> {
                     sendTraffic();
                     // The current pods' own series (after a rollout, the old pods' are stale until the new
