@@ -199,7 +199,8 @@ load_image() {
 service_routing_ok() {
   local maps
   maps=$(docker exec "${NODE}" sh -c 'nft list map ip kube-proxy service-ips; nft list map ip kube-proxy service-nodeports' 2>/dev/null)
-  grep -q '10\.96\.0\.1 \. tcp \. 443' <<<"${maps}" || return 1
+  # The API server's and the cluster DNS's Service IPs always exist.
+  grep -q '10\.96\.0\.1 \. tcp \. 443' <<<"${maps}" && grep -q '10\.96\.0\.10 \. udp \. 53' <<<"${maps}" || return 1
   # NodePort services present: the NodePort map must hold elements too.
   ! kubectl get services -A -o jsonpath='{.items[*].spec.type}' | grep -qw NodePort || grep -q 'tcp \. 3[0-9]* :' <<<"${maps}"
 }
@@ -209,7 +210,7 @@ kube_proxy_age() {
   echo $(($(date +%s) - $(date -d "${started}" +%s)))
 }
 service_routing() {
-  local age
+  local age attempt
   age=$(kube_proxy_age)
   if service_routing_ok && ((age < 1800)); then
     return 0
@@ -217,15 +218,35 @@ service_routing() {
   if service_routing_ok; then
     log "  kube-proxy started $((age / 60)) min ago: renewing it so its next full sync is an hour away"
   else
-    log "  kube-proxy's Service or NodePort map is empty: rebuilding its tables"
+    log "  kube-proxy's Service or NodePort map is incomplete: rebuilding its tables"
   fi
-  docker exec "${NODE}" sh -c 'nft delete table ip kube-proxy; nft delete table ip6 kube-proxy' 2>/dev/null || true
-  kubectl -n kube-system delete pod -l k8s-app=kube-proxy --wait=true >/dev/null ||
-    die "cannot restart kube-proxy" "kubectl -n kube-system get pods -l k8s-app=kube-proxy"
-  local deadline=$((SECONDS + 60))
-  until service_routing_ok; do
-    ((SECONDS < deadline)) || die "kube-proxy did not write its Service rules within 60 s" \
-      "kubectl -n kube-system logs -l k8s-app=kube-proxy; docker exec ${NODE} nft list table ip kube-proxy"
+  # A restart right after the node itself restarted can meet a second full sync within seconds (measured:
+  # 15 s after start, while every pod's endpoints changed): the maps count as rebuilt only when they stay
+  # complete for 30 s, and the restart is retried.
+  for attempt in 1 2 3; do
+    docker exec "${NODE}" sh -c 'nft delete table ip kube-proxy; nft delete table ip6 kube-proxy' 2>/dev/null || true
+    kubectl -n kube-system delete pod -l k8s-app=kube-proxy --wait=true >/dev/null ||
+      die "cannot restart kube-proxy" "kubectl -n kube-system get pods -l k8s-app=kube-proxy"
+    if routing_stays_complete; then
+      return 0
+    fi
+    log "  attempt ${attempt}: a map lost its elements again after kube-proxy's restart"
+  done
+  die "kube-proxy did not keep its Service rules complete after 3 restarts" \
+    "kubectl -n kube-system logs -l k8s-app=kube-proxy; docker exec ${NODE} nft list table ip kube-proxy"
+}
+# routing_stays_complete: within 60 s the maps become complete, then stay so for 30 s.
+routing_stays_complete() {
+  local deadline=$((SECONDS + 60)) complete_since=""
+  while ((SECONDS < deadline + 30)); do
+    if service_routing_ok; then
+      complete_since=${complete_since:-${SECONDS}}
+      ((SECONDS - complete_since < 30)) || return 0
+    else
+      [ -z "${complete_since}" ] || return 1
+      ((SECONDS < deadline)) || return 1
+    fi
     sleep 2
   done
+  return 1
 }
