@@ -47,3 +47,10 @@ tf-docs: ## Rewrite the inputs/outputs tables of the three Terraform modules' RE
 .PHONY: deploy-kind
 deploy-kind: ## Deploy the service's image (IMAGE=…, default users-info:local) into the kind cluster with the chart; http://127.0.0.1:30080
 	@scripts/deploy-kind.sh $(IMAGE)
+
+.PHONY: deploy_all destroy_all
+deploy_all: ## Deploy infra-shared, then EKS and ECS per DEPLOY_EKS/DEPLOY_ECS (true|false); ENV=local (emulators + kind, default) or ENV=aws (docs/deploy.md)
+	@scripts/deploy.sh up
+
+destroy_all: ## Remove what deploy_all made in ENV (local or aws): both stacks, then infra-shared
+	@scripts/deploy.sh down

@@ -3,9 +3,10 @@
 #   scripts/emulators.sh [up]   start (or reuse) the three emulators, health-check them, write the endpoints
 #   scripts/emulators.sh down   remove the containers and their network
 # Three emulators, because each does part of the job well (measured, docs/local-environment.md):
-#   moto        the Terraform stacks: EC2/VPC, ECR, ECS, EKS, ELBv2, IAM, CloudWatch, Logs, SNS… in one state
-#   LocalStack  alarm behaviour: community LocalStack evaluates CloudWatch alarms and delivers SNS → SQS
-#   DynamoDB    DynamoDB Local, AWS's own emulator, serves the service's table (also to pods in kind)
+#   moto        the Terraform stacks: EC2/VPC, ECR, ECS, EKS, ELBv2, IAM, DynamoDB, Logs… in one state (also
+#               to pods in kind: the table of make deploy_all)
+#   LocalStack  alarms: community LocalStack has composite alarms, evaluates them and delivers SNS → SQS
+#   DynamoDB    DynamoDB Local, AWS's own emulator, serves the test deployment's table (also to pods in kind)
 # Outputs, read by Terraform, the SDKs and the tests (schema in docs/local-environment.md):
 #   .local/endpoints.json   region, credentials, each emulator's URL, which service goes to which emulator
 #   .local/aws/config       the same as AWS shared-config profiles users-info-stacks and users-info-alarms
@@ -35,8 +36,11 @@ EMULATORS=(
 # Which emulator serves each AWS service, for the two uses. The first column is the service's name in the
 # Terraform AWS provider's `endpoints` block, the second its key in an AWS shared-config `services` section
 # (the SDKs' service ID in snake case). Stacks: everything on the stacks emulator, because cross-service
-# references are validated within one emulator (an ALB's subnets must exist in the same EC2), except
-# DynamoDB, which is DynamoDB Local so the service reads the table Terraform made. Alarms: LocalStack.
+# references are validated within one emulator (an ALB's subnets must exist in the same EC2), except, with
+# moto, CloudWatch and SNS, which are LocalStack's: moto has no PutCompositeAlarm (infra-ecs's burn-rate alarms
+# are composite), and the alarms' actions name the topic, so it lives beside them. DynamoDB is the stacks
+# emulator's too, not DynamoDB Local: DynamoDB Local has no tagging, encryption settings or point-in-time
+# recovery, so a second apply of infra-shared would fail. Alarms: LocalStack.
 SERVICES=(
   "applicationautoscaling application_auto_scaling"
   "autoscaling auto_scaling"
@@ -150,13 +154,13 @@ network() {
     docker network create --label "${LABEL}" "${NETWORK}" >/dev/null
 }
 
-# DynamoDB Local joins the kind cluster's network when it exists, so pods reach http://users-info-dynamodb:8000
-# (kind's nodes resolve container names through Docker's embedded DNS, and CoreDNS forwards to the node).
+# DynamoDB Local (the test deployment's table) and moto (the table of make deploy_all) join the kind cluster's
+# network when it exists, so pods reach http://users-info-dynamodb:8000 and http://users-info-moto:5000 (kind's
+# nodes resolve container names through Docker's embedded DNS, and CoreDNS forwards to the node).
 join_kind() {
-  local name
-  name=$(container_of dynamodb)
+  local name="$1"
   if ! docker network inspect "${KIND_NETWORK}" >/dev/null 2>&1; then
-    log "  no Docker network '${KIND_NETWORK}' (no kind cluster): DynamoDB Local is on 127.0.0.1 only"
+    log "  no Docker network '${KIND_NETWORK}' (no kind cluster): ${name} is on 127.0.0.1 only"
     return 0
   fi
   if docker inspect -f '{{json .NetworkSettings.Networks}}' "${name}" | jq -e --arg n "${KIND_NETWORK}" 'has($n)' >/dev/null; then
@@ -198,7 +202,7 @@ write_endpoints() {
       read -r tf sdk <<<"${row}"
       if [ "${profile}" = stacks ]; then
         emulator="${stacks}"
-        [ "${tf}" != dynamodb ] || emulator=dynamodb
+        [ "${stacks}" != moto ] || [[ " cloudwatch sns " != *" ${tf} "* ]] || emulator=localstack
         services_json=$(jq -c --arg k "${tf}" --arg v "$(url_of "${emulator}")" '.[$k] = $v' <<<"${services_json}")
       else
         [[ "${ALARM_SERVICES}" == *" ${tf} "* ]] || continue
@@ -217,12 +221,13 @@ write_endpoints() {
     --argjson stack_endpoints "${services_json}" --argjson alarm_endpoints "${alarms_json}" --argjson ids "${ids}" \
     --arg moto "$(url_of moto)" --arg localstack "$(url_of localstack)" --arg dynamodb "$(url_of dynamodb)" \
     --arg moto_image "$(image_of moto.image)" --arg localstack_image "$(image_of localstack.image)" \
-    --arg dynamodb_image "$(image_of dynamodb.image)" --arg dynamodb_port "$(field dynamodb 3)" '{
+    --arg dynamodb_image "$(image_of dynamodb.image)" --arg dynamodb_port "$(field dynamodb 3)" --arg moto_port "$(field moto 3)" '{
       schema_version: 1,
       region: $region,
       credentials: { access_key_id: "test", secret_access_key: "test" },
       emulators: {
-        moto: { url: $moto, health_url: ($moto + "/moto-api/"), container: "users-info-moto", image: $moto_image },
+        moto: { url: $moto, health_url: ($moto + "/moto-api/"), container: "users-info-moto", image: $moto_image,
+                in_cluster_url: ("http://users-info-moto:" + $moto_port), on_kind_network: $on_kind },
         localstack: { url: $localstack, health_url: ($localstack + "/_localstack/health"),
                       container: "users-info-localstack", image: $localstack_image },
         dynamodb: { url: $dynamodb, container: "users-info-dynamodb", image: $dynamodb_image,
@@ -236,7 +241,7 @@ write_endpoints() {
     }' >"${ENDPOINTS}.tmp"
   mv "${AWS_CONFIG}.tmp" "${AWS_CONFIG}"
   mv "${ENDPOINTS}.tmp" "${ENDPOINTS}"
-  log "  ${ENDPOINTS#"${ROOT_DIR}/"}: stacks → ${stacks} (dynamodb → DynamoDB Local), alarms → localstack"
+  log "  ${ENDPOINTS#"${ROOT_DIR}/"}: stacks → ${stacks}$([ "${stacks}" != moto ] || echo ' (cloudwatch and sns → localstack)'), alarms → localstack"
   log "  ${AWS_CONFIG#"${ROOT_DIR}/"}: AWS_CONFIG_FILE=${AWS_CONFIG#"${ROOT_DIR}/"} AWS_PROFILE=users-info-stacks|users-info-alarms"
 }
 
@@ -254,7 +259,9 @@ up() {
   for emulator in moto localstack dynamodb; do
     step "Health of ${emulator} ($(url_of "${emulator}"))" wait_healthy "${emulator}"
   done
-  step "DynamoDB Local on the kind network" join_kind
+  for emulator in dynamodb moto; do
+    step "$(container_of "${emulator}") on the kind network" join_kind "$(container_of "${emulator}")"
+  done
   step "Endpoints file" write_endpoints "${stacks}"
 }
 

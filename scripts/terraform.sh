@@ -23,15 +23,10 @@ MIRROR=/opt/tf-plugins
 PROVIDER=registry.terraform.io/hashicorp/aws
 ENDPOINTS="${LOCAL_DIR}/endpoints.json"
 
-# terraform_ready: Terraform >= 1.11 on PATH and the AWS provider in the mirror, or say how to get them.
+# terraform_ready: the pinned Terraform (built by scripts/tools.sh when missing) and the AWS provider in the
+# mirror, or say how to get it.
 terraform_ready() {
-  need_cmd terraform "install Terraform 1.11.4: unzip https://releases.hashicorp.com/terraform/1.11.4/terraform_1.11.4_linux_amd64.zip into /usr/local/bin (docs/terraform.md, \"Prerequisites\")"
-  local version
-  version=$(terraform version -json | sed -n 's/^ *"terraform_version": "\(.*\)",$/\1/p')
-  case "${version}" in
-    1.1[1-9].* | 1.[2-9][0-9].* | [2-9].*) ;;
-    *) die "Terraform ${version:-of unknown version} is too old: the modules need 1.11 or newer" "install Terraform 1.11.4 (docs/terraform.md, \"Prerequisites\")" ;;
-  esac
+  "${ROOT_DIR}/scripts/tools.sh" terraform
   compgen -G "${MIRROR}/${PROVIDER}/5.100.*/linux_amd64/terraform-provider-aws_*" >/dev/null ||
     die "the AWS provider 5.100.x is not in the provider mirror ${MIRROR}" \
       "on a machine that reaches registry.terraform.io: TF_CLI_CONFIG_FILE=/dev/null terraform -chdir=infra-shared providers mirror -platform=linux_amd64 ${MIRROR}"

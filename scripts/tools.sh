@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Pinned CLIs in $BIN_DIR (on PATH for every script), one ✔ line per tool with its version:
 #   kind, k6, kubectl, helm, kubeconform  built from Go modules at the versions in config/tools.versions
+#   terraform                             built from its Go module and the nested modules it replaces
 #   tflint, tflint-ruleset-aws (its AWS plugin, found through TFLINT_PLUGIN_DIR=$BIN_DIR), terraform-docs
 #   promtool, amtool                      the binaries of Debian's prometheus and prometheus-alertmanager
 #                                         packages, extracted from the .deb: no service is installed
@@ -14,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "${ROOT_DIR}/config/tools.versions"
 
 # tflint before its plugin: the plugin reports its version through tflint.
-GO_TOOLS=(kind k6 kubectl helm kubeconform tflint tflint-ruleset-aws terraform-docs)
+GO_TOOLS=(kind k6 kubectl helm kubeconform terraform tflint tflint-ruleset-aws terraform-docs)
 DEB_TOOLS=(promtool amtool)
 
 # pinned TOOL: the version config/tools.versions asks for.
@@ -25,6 +26,7 @@ pinned() {
     kubectl) echo "${KUBERNETES_VERSION}" ;;
     helm) echo "${HELM_VERSION}" ;;
     kubeconform) echo "${KUBECONFORM_VERSION}" ;;
+    terraform) echo "${TERRAFORM_VERSION}" ;;
     tflint) echo "${TFLINT_VERSION}" ;;
     tflint-ruleset-aws) echo "${TFLINT_RULESET_AWS_VERSION}" ;;
     terraform-docs) echo "${TERRAFORM_DOCS_VERSION}" ;;
@@ -39,6 +41,8 @@ reported() {
     kubectl) out=$("$2" version --client 2>/dev/null) ;;
     helm) out=$("$2" version --short 2>/dev/null) ;;
     kubeconform) out=$("$2" -v 2>/dev/null) ;;
+    # "Terraform v1.11.4"
+    terraform) out=$(TF_CLI_CONFIG_FILE=/dev/null "$2" version 2>/dev/null) ;;
     # "TFLint version 0.64.0"
     tflint) out=v$("$2" --version 2>/dev/null | sed -n 's/^TFLint version //p') ;;
     # A plugin cannot run alone; tflint lists it with its version ("+ ruleset.aws (0.36.0)") when its
@@ -54,7 +58,7 @@ reported() {
 # the Go caches are warm).
 estimate() {
   case "$1" in
-    k6) echo "1.5 to 2.5 min" ;;
+    k6 | terraform) echo "1.5 to 3 min" ;;
     helm) echo "about 1.5 min" ;;
     kubectl | tflint | tflint-ruleset-aws) echo "about 1.5 min" ;;
     kind | terraform-docs) echo "about 30 s" ;;
@@ -80,6 +84,7 @@ build() {
     helm) go_static "${dir}" "-X helm.sh/helm/v4/internal/version.version=${version}" "helm.sh/helm/v4/cmd/helm@${version}" ;;
     kubeconform) go_static "${dir}" "-X main.version=${version}" "github.com/yannh/kubeconform/cmd/kubeconform@${version}" ;;
     kubectl) build_kubectl "${version}" "${dir}" ;;
+    terraform) build_terraform "${version}" "${dir}" ;;
     tflint) go_static "${dir}" "" "github.com/terraform-linters/tflint@${version}" ;;
     tflint-ruleset-aws) build_module "${dir}" "${tool}" "github.com/terraform-linters/tflint-ruleset-aws@${version}" ;;
     terraform-docs) build_module "${dir}" "${tool}" "github.com/terraform-docs/terraform-docs@${version}" ;;
@@ -100,6 +105,40 @@ build_module() {
   cp -R "${source}/." "${work}"
   chmod -R u+w "${work}"
   (cd "${work}" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "${dir}/${name}" .) || {
+    rm -rf "${work}"
+    return 1
+  }
+  rm -rf "${work}"
+}
+
+# build_terraform VERSION DIR: Terraform's go.mod replaces nine nested modules (internal/backend/remote-state/*,
+# internal/legacy) with their directories, which the module zip leaves out, so neither `go install` nor a
+# build of the zip alone works. The proxy serves each nested module at the release's commit (a pseudo-version
+# stamped with the tag's time and commit): put them where the replace directives look, and build as the
+# release does (version.dev=no drops the "-dev" suffix). Its `godebug tlskyber=0` (disable post-quantum key
+# exchange; Go 1.24 renamed the setting) becomes `tlsmlkem=0`, which newer Go requires and which means the same.
+build_terraform() {
+  local version="$1" dir="$2" stamp proxy pseudo source work nested
+  source=$(go mod download -json "github.com/hashicorp/terraform@${version}" | jq -r .Dir) || return 1
+  # The release's pseudo-version: the proxy lists it for each nested module; its timestamp is the tag's.
+  stamp=$(go list -m -json "github.com/hashicorp/terraform@${version}" | jq -r .Time | sed 's/[-:TZ]//g')
+  proxy=$(go env GOPROXY | cut -d, -f1)
+  pseudo=$(curl -fsS "${proxy}/github.com/hashicorp/terraform/internal/legacy/@v/list" | grep "^v0\.0\.0-${stamp}-") || {
+    log "the Go module proxy (${proxy}) lists no nested module of terraform at ${version}'s commit (time ${stamp})"
+    return 1
+  }
+  work=$(mktemp -d "${dir}/src.XXXXXX")
+  cp -R "${source}/." "${work}"
+  chmod -R u+w "${work}"
+  while read -r nested; do
+    source=$(go mod download -json "${nested}@${pseudo}" | jq -r .Dir) || return 1
+    mkdir -p "${work}/${nested#github.com/hashicorp/terraform/}"
+    cp -R "${source}/." "${work}/${nested#github.com/hashicorp/terraform/}"
+  done < <(awk '$1 == "replace" && $4 ~ /^\.\// { print $2 }' "${work}/go.mod")
+  chmod -R u+w "${work}"
+  sed -i 's/^godebug tlskyber=0$/godebug tlsmlkem=0/' "${work}/go.mod"
+  (cd "${work}" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
+    -o "${dir}/terraform" .) || {
     rm -rf "${work}"
     return 1
   }

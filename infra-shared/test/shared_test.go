@@ -24,13 +24,6 @@ var env *emulatortest.Env
 
 func TestMain(m *testing.M) { emulatortest.Run(m, &env) }
 
-// Routes is where infra-shared's services go besides the stacks profile. DynamoDB Local (the stacks
-// profile's DynamoDB, where the service reads its table) has no UpdateContinuousBackups, so the table's
-// point-in-time recovery cannot be applied there; moto has it, with deletion protection and SSE.
-var Routes = emulatortest.Routes{
-	"dynamodb": {Emulator: "moto", Why: "DynamoDB Local lacks UpdateContinuousBackups/DescribeContinuousBackups (point-in-time recovery)"},
-}
-
 func TestInfraShared(t *testing.T) {
 	ctx := context.Background()
 	name := emulatortest.UniqueName(t)
@@ -43,7 +36,7 @@ func TestInfraShared(t *testing.T) {
 		"table_deletion_protection": false,
 		"tags":                      map[string]string{"users-info/test": testName},
 	}
-	stack := env.NewStack(t, "infra-shared", Routes, nil, vars)
+	stack := env.NewStack(t, "infra-shared", nil, nil, vars)
 	aws := stack.Clients(t)
 
 	stack.Apply(t)

@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// The service's table lives in DynamoDB Local: a table made through the stacks' dynamodb endpoint takes
-// an item and gives it back.
+// The stacks' DynamoDB (infra-shared's table): a table made through the stacks' dynamodb endpoint takes an
+// item and gives it back.
 func TestDynamoDBTableRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -27,7 +27,7 @@ func TestDynamoDBTableRoundTrip(t *testing.T) {
 		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
 	})
 	if err != nil {
-		t.Fatalf("CreateTable on DynamoDB Local (%s): %v", *endpoint(t, "stacks", "dynamodb"), err)
+		t.Fatalf("CreateTable on the stacks' DynamoDB (%s): %v", *endpoint(t, "stacks", "dynamodb"), err)
 	}
 	cleanup(t, "table "+table, func(ctx context.Context) error {
 		_, err := db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(table)})
