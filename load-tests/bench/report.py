@@ -48,9 +48,9 @@ class Figures:
         runs = self.runs(phase, target, metric)
         return statistics.median(runs) if runs else None
 
-    def spread(self, phase, target, metric, unit="", digits=0):
+    def spread(self, phase, target, metric, unit="", digits=0, scale=1.0):
         """median [min–max] as text; the median alone for a single run."""
-        runs = self.runs(phase, target, metric)
+        runs = [v * scale for v in self.runs(phase, target, metric)]
         if not runs:
             return "–"
         fmt = f"{{:,.{digits}f}}"
@@ -87,7 +87,7 @@ def build_rows(f):
     """(figure, service, peer, ceiling, ratios, goal) rows of the table."""
     rows = []
     rps = {t: f.median("root", t, "rps") for t in TARGETS}
-    rows.append(("GET / requests/s at saturation (wrk, closed)",
+    rows.append(("GET / requests/s at saturation (closed)",
                  f.spread("root", "service", "rps"), f.spread("root", "peer", "rps"),
                  f.spread("root", "ceiling", "rps"),
                  f"{ratio(rps['service'], rps['peer'])} peer, {ratio(rps['service'], rps['ceiling'])} ceiling",
@@ -108,7 +108,7 @@ def build_rows(f):
     for phase, whose in (("root-peer-rate", "the peer's"), ("root-service-rate", "the service's")):
         rate = f.median(phase, "service", "open_rate")
         for metric, label in (("p50_ms", "p50"), ("p99_ms", "p99")):
-            rows.append((f"GET / {label} ms at {rate or 0:.0f}/s = 50 % of {whose} saturation (vegeta, open)",
+            rows.append((f"GET / {label} ms, open, {rate or 0:.0f}/s = ½ {whose} saturation",
                          *(f.spread(phase, t, metric, digits=2) for t in TARGETS),
                          *(goal.get(phase, ("", "")) if metric == "p99_ms" else ("", ""))))
     ready = {t: f.median("startup", t, "ready_ms") for t in ("service-plain", "service-aot", "peer", "ceiling")}
@@ -120,7 +120,7 @@ def build_rows(f):
                  f"{ratio(ready['service-aot'], ready['peer'])} peer",
                  "< 1000 ms: " + verdict(ready["service-aot"] is not None and ready["service-aot"] < 1000)
                  + " (stretch < 600 ms: " + verdict(ready["service-aot"] is not None and ready["service-aot"] < 600) + ")"))
-    rows.append(("resident memory idle, MiB (AOT start)",
+    rows.append(("resident memory idle, MiB (service: AOT start)",
                  f.spread("memory", "service-aot", "rss_idle_mib"), f.spread("memory", "peer", "rss_idle_mib"),
                  f.spread("memory", "ceiling", "rss_idle_mib"), "", ""))
     peak = max([v for t in ("service", "service-users") for v in f.runs("memory", t, "rss_load_mib")] or [0])
@@ -131,31 +131,30 @@ def build_rows(f):
                  f"≤ {budget:.0f} MiB ({HEADROOM:.0%} headroom in the ECS task): " + verdict(0 < peak <= budget)))
     get_rps = f.median("users-get", "service", "rps")
     get_p99 = f.median("users-get-half", "service", "p99_ms")
-    rows.append(("GET /users/{id} requests/s at saturation (wrk)", f.spread("users-get", "service", "rps"), "", "", "",
+    rows.append(("GET /users/{id} requests/s at saturation", f.spread("users-get", "service", "rps"), "", "", "",
                  "≥ 10 000: " + verdict(get_rps is not None and get_rps >= 10000)))
-    rows.append(("GET /users/{id} p50 / p99 ms at 50 % of saturation (vegeta)",
+    rows.append(("GET /users/{id} p50 / p99 ms, open, ½ saturation",
                  f.spread("users-get-half", "service", "p50_ms", digits=2) + " / "
                  + f.spread("users-get-half", "service", "p99_ms", digits=2), "", "", "",
                  "p99 < 20 ms: " + verdict(get_p99 is not None and get_p99 < 20)))
-    rows.append(("GET /users/{id} CPU per request, µs: service / DynamoDB Local",
+    rows.append(("GET /users/{id} CPU µs per request: service / DDB Local",
                  f.spread("users-get", "service", "cpu_us_per_request") + " / "
                  + f.spread("users-get", "service", "dynamodb_cpu_us_per_request"), "", "", "", ""))
-    rows.append(("POST /users requests/s at saturation (wrk)", f.spread("users-post", "service", "rps"), "", "", "", ""))
-    rows.append(("POST /users p50 / p99 ms at 50 % of saturation (vegeta)",
+    rows.append(("POST /users requests/s at saturation", f.spread("users-post", "service", "rps"), "", "", "", ""))
+    rows.append(("POST /users p50 / p99 ms, open, ½ saturation",
                  f.spread("users-post-half", "service", "p50_ms", digits=2) + " / "
                  + f.spread("users-post-half", "service", "p99_ms", digits=2), "", "", "", ""))
-    rows.append(("POST /users CPU per request, µs: service / DynamoDB Local",
+    rows.append(("POST /users CPU µs per request: service / DDB Local",
                  f.spread("users-post", "service", "cpu_us_per_request") + " / "
                  + f.spread("users-post", "service", "dynamodb_cpu_us_per_request"), "", "", "", ""))
     verify_cpu = f.median("verify", "service", "cpu_us_per_request")
-    rows.append(("password verify: CPU ms per request (Argon2id at the configured cost)",
-                 f.spread("verify", "service", "cpu_us_per_request", digits=0).replace(" [", " µs [") + (
-                     f" = {verify_cpu / 1000:.1f} ms" if verify_cpu else ""), "", "", "", ""))
-    rows.append(("password verify: requests/s per core (wrk, server on one core)",
+    rows.append(("password verify: CPU ms per request (Argon2id, configured cost)",
+                 f.spread("verify", "service", "cpu_us_per_request", digits=1, scale=1e-3), "", "", "", ""))
+    rows.append(("password verify: requests/s on one core",
                  f.spread("verify", "service", "rps") + (f"; 1 core / CPU per request = {1e6 / verify_cpu:.0f}"
                                                          if verify_cpu else ""), "", "", "", ""))
     generator = max([v for (_p, _t, m), runs in f.values.items() if m == "generator_cpu" for v in runs] or [0])
-    rows.append(("load generator's own CPU, highest of all runs (share of its core)", f"{generator:.2f}", "", "", "", ""))
+    rows.append(("load generator's CPU, highest run (share of its core)", f"{generator:.2f}", "", "", "", ""))
     return rows
 
 
