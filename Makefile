@@ -2,7 +2,7 @@
 SHELL := /usr/bin/env bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test load prereqs
+.PHONY: help run test bench prereqs
 
 help: ## List the targets
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z_-]+:.*## / { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -17,8 +17,8 @@ images: ## Build or fetch the images the build starts from; names go to .local/i
 test: ## Run every test tier (mvn verify), installing what the tests need first
 	@scripts/test.sh
 
-load: ## Measure GET / and GET /users/{id} throughput and p99 with wrk (URL=… to target a running service)
-	@scripts/load.sh
+bench: ## Benchmark the service against Express 5 (peer) and Go net/http (ceiling); BENCH_QUICK=1 for a short run (docs/benchmark.md)
+	@scripts/bench.sh
 
 prereqs: ## Install what the local environment needs, at pinned versions (Docker Engine, kind, k6, kubectl, helm, emulator venvs…)
 	@scripts/prereqs.sh

@@ -1,0 +1,3 @@
+module users-info.local/bench/ceiling
+
+go 1.24
