@@ -148,7 +148,7 @@ record() { printf '%s,%s,%s,%s,%s\n' "$@" >>"${RAW}"; }
 
 service_cmd() {
   local aot="$1"
-  local cmd=("${JAVA}" -XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError)
+  local cmd=("${JAVA}" -XX:MaxRAM=512m -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError)
   case "${aot}" in
     train) cmd+=("-XX:AOTCacheOutput=${WORK}/aot/users-info.aot") ;;
     # AOTMode=on: refuse to start rather than silently run without the cache.
