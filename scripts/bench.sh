@@ -70,7 +70,7 @@ install_node() {
 step "Install wrk, jq, curl, taskset (Debian)" apt_install wrk jq curl util-linux
 step "Node.js and npm for the peer" install_node
 need_cmd go "install Go 1.21 or newer (https://go.dev/dl): it builds the ceiling and vegeta"
-"${ROOT_DIR}/scripts/bench/vegeta.sh"
+"${ROOT_DIR}/scripts/tools.sh" vegeta
 VENV=$("${ROOT_DIR}/scripts/venv.sh" bench)
 JAVA_HOME=$("${ROOT_DIR}/scripts/jdk.sh")
 JAVA="${JAVA_HOME}/bin/java"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pinned CLIs in $BIN_DIR (on PATH for every script), one ✔ line per tool with its version:
-#   kind, k6, kubectl, helm, kubeconform  built from Go modules at the versions in config/tools.versions
+#   kind, k6, vegeta, kubectl, helm, kubeconform  built from Go modules at the versions in config/tools.versions
 #   terraform                             built from its Go module and the nested modules it replaces
 #   tflint, tflint-ruleset-aws (its AWS plugin, found through TFLINT_PLUGIN_DIR=$BIN_DIR), terraform-docs
 #   promtool, amtool                      the binaries of Debian's prometheus and prometheus-alertmanager
@@ -15,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "${ROOT_DIR}/config/tools.versions"
 
 # tflint before its plugin: the plugin reports its version through tflint.
-GO_TOOLS=(kind k6 kubectl helm kubeconform terraform tflint tflint-ruleset-aws terraform-docs)
+GO_TOOLS=(kind k6 vegeta kubectl helm kubeconform terraform tflint tflint-ruleset-aws terraform-docs)
 DEB_TOOLS=(promtool amtool)
 
 # pinned TOOL: the version config/tools.versions asks for.
@@ -23,6 +23,7 @@ pinned() {
   case "$1" in
     kind) echo "${KIND_VERSION}" ;;
     k6) echo "${K6_VERSION}" ;;
+    vegeta) echo "${VEGETA_VERSION}" ;;
     kubectl) echo "${KUBERNETES_VERSION}" ;;
     helm) echo "${HELM_VERSION}" ;;
     kubeconform) echo "${KUBECONFORM_VERSION}" ;;
@@ -38,6 +39,7 @@ reported() {
   local out
   case "$1" in
     kind | k6) out=$("$2" version 2>/dev/null) ;;
+    vegeta) out=$("$2" -version 2>/dev/null) ;;
     kubectl) out=$("$2" version --client 2>/dev/null) ;;
     helm) out=$("$2" version --short 2>/dev/null) ;;
     kubeconform) out=$("$2" -v 2>/dev/null) ;;
@@ -80,6 +82,8 @@ build() {
   case "${tool}" in
     kind) go_static "${dir}" "" "sigs.k8s.io/kind@${version}" ;;
     k6) go_static "${dir}" "" "go.k6.io/k6@${version}" ;;
+    # The module's own version stamp is empty.
+    vegeta) go_static "${dir}" "-X main.Version=${version}" "github.com/tsenart/vegeta/v12@${version}" ;;
     # Without the stamp helm says "v4.3", the version in its source, not the release.
     helm) go_static "${dir}" "-X helm.sh/helm/v4/internal/version.version=${version}" "helm.sh/helm/v4/cmd/helm@${version}" ;;
     kubeconform) go_static "${dir}" "-X main.version=${version}" "github.com/yannh/kubeconform/cmd/kubeconform@${version}" ;;
