@@ -65,5 +65,10 @@ output "execution_role_arn" {
 
 output "alarm_topic_arn" {
   description = "ARN of the SNS topic every alarm notifies; subscribe pagers and chat to it."
-  value       = aws_sns_topic.alarms.arn
+  value       = module.alarms.topic_arn
+}
+
+output "alarm_names" {
+  description = "Names of the alarms that notify the topic, by the chart's alert they stand for (and share a runbook with)."
+  value       = module.alarms.alarm_names
 }

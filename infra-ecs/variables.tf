@@ -294,62 +294,37 @@ variable "requests_per_target" {
 }
 
 ################################################################################
-# Alarms: the service level objectives of docs/alerting.md
+# Alarms: the service level objectives of docs/alerting.md, passed to modules/alarms, which validates them
 ################################################################################
 
 variable "availability_objective" {
   description = "Share of requests that must not answer 5xx over 30 days (the chart's alerts.availability.objective)."
   type        = number
   default     = 0.999
-
-  validation {
-    condition     = var.availability_objective > 0.9 && var.availability_objective < 1
-    error_message = "availability_objective must be a fraction between 0.9 and 1 (exclusive), e.g. 0.999 for 99.9 %."
-  }
 }
 
 variable "latency_objective" {
   description = "Share of requests that must complete within latency_threshold_seconds (the chart's alerts.latency.objective; 0.99 = p99)."
   type        = number
   default     = 0.99
-
-  validation {
-    condition     = var.latency_objective >= 0.9 && var.latency_objective < 1
-    error_message = "latency_objective must be a fraction from 0.9 to 1 (exclusive), e.g. 0.99 for p99."
-  }
 }
 
 variable "latency_threshold_seconds" {
   description = "Response time the latency objective is about, in seconds (the chart's alerts.latency.thresholdSeconds)."
   type        = number
   default     = 0.25
-
-  validation {
-    condition     = var.latency_threshold_seconds > 0 && var.latency_threshold_seconds <= 60
-    error_message = "latency_threshold_seconds must be above 0 and at most 60 (the load balancer's default idle timeout), e.g. 0.25."
-  }
 }
 
 variable "cpu_alarm_percent" {
   description = "Average CPU utilisation above which, sustained for 15 minutes, the service is out of capacity (scaling targets cpu_target_percent, so it stays above only at max_capacity)."
   type        = number
   default     = 90
-
-  validation {
-    condition     = var.cpu_alarm_percent > 0 && var.cpu_alarm_percent <= 100
-    error_message = "cpu_alarm_percent must be a percentage above 0 and at most 100, and should exceed cpu_target_percent."
-  }
 }
 
 variable "runbook_base_url" {
   description = "Where docs/runbooks of this repository can be read; each alarm's description links <this>/<alert>.md (as the chart's alerts.runbookBaseUrl)."
   type        = string
   default     = "https://github.com/example/users-info/blob/main/docs/runbooks"
-
-  validation {
-    condition     = can(regex("^https?://[^ ]+[^/]$", var.runbook_base_url))
-    error_message = "runbook_base_url must be an http(s) URL without a trailing slash, e.g. https://github.com/ORG/REPO/blob/main/docs/runbooks."
-  }
 }
 
 variable "alarm_subscriptions" {
@@ -359,9 +334,4 @@ variable "alarm_subscriptions" {
     endpoint = string
   }))
   default = []
-
-  validation {
-    condition     = alltrue([for s in var.alarm_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda"], s.protocol)])
-    error_message = "alarm_subscriptions: protocol must be email, email-json, https, sqs or lambda."
-  }
 }

@@ -6,10 +6,16 @@ mock_provider "aws" {
   mock_data "aws_caller_identity" {
     defaults = { account_id = "123456789012" }
   }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
 
   # The provider checks that ARNs it is given look like ARNs, so mocked resources must return real-looking ones.
   mock_resource "aws_sns_topic" {
     defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:users-info-alarms" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/6f1d2c3b-1111-2222-3333-444455556666" }
   }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/users-info" }
@@ -303,98 +309,19 @@ run "autoscaling_targets" {
   }
 }
 
-run "alarms_express_the_slos_of_the_chart" {
+# The alarms themselves: tests/alarms.tftest.hcl (modules/alarms). Here: this stack creates them and
+# returns their topic.
+run "alarms_of_this_service" {
   command = apply
 
-  # Availability 99.9 %: budget 0.1 %; fast burn 14.4 x over 1 h and 5 min, slow burn 6 x over 6 h and 30 min.
   assert {
-    condition = {
-      for key, alarm in aws_cloudwatch_metric_alarm.availability_burn : key => [alarm.threshold, [for q in alarm.metric_query : q.metric[0].period if length(q.metric) > 0]]
-      } == {
-      "fast-long"  = [0.0144, [3600, 3600, 3600]]
-      "fast-short" = [0.0144, [300, 300, 300]]
-      "slow-long"  = [0.006, [21600, 21600, 21600]]
-      "slow-short" = [0.006, [1800, 1800, 1800]]
-    }
-    error_message = "Availability burn-rate alarms must compare the 5xx ratio with 14.4 x 0.1 % over 1 h and 5 min and 6 x 0.1 % over 6 h and 30 min."
+    condition     = output.alarm_topic_arn == "arn:aws:sns:eu-west-1:123456789012:users-info-alarms"
+    error_message = "The stack must return the alarm topic of modules/alarms."
   }
 
   assert {
-    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.availability_burn : one([for q in alarm.metric_query : q.expression if q.return_data == true]) == "(FILL(target5xx, 0) + FILL(elb5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))"])
-    error_message = "The availability SLI must be 5xx (target and load balancer) over all requests, including those the load balancer answered without a target."
-  }
-
-  # Latency p99 under 0.25 s: 14.4 x the 1 % budget is more than 14.4 % slow, i.e. p85.6 above 0.25 s.
-  assert {
-    condition = {
-      for key, alarm in aws_cloudwatch_metric_alarm.latency_burn : key => [alarm.extended_statistic, alarm.threshold, alarm.period]
-      } == {
-      "fast-long"  = ["p85.6", 0.25, 3600]
-      "fast-short" = ["p85.6", 0.25, 300]
-      "slow-long"  = ["p94", 0.25, 21600]
-      "slow-short" = ["p94", 0.25, 1800]
-    }
-    error_message = "Latency burn-rate alarms must read p85.6 (14.4 x) and p94 (6 x) of TargetResponseTime against 0.25 s."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_composite_alarm.availability.alarm_rule == "(ALARM(\"users-info-error-ratio-60m-over-14.4x-budget\") AND ALARM(\"users-info-error-ratio-5m-over-14.4x-budget\")) OR (ALARM(\"users-info-error-ratio-360m-over-6x-budget\") AND ALARM(\"users-info-error-ratio-30m-over-6x-budget\"))"
-    error_message = "The availability alarm must fire when both windows of a tier burn: ${aws_cloudwatch_composite_alarm.availability.alarm_rule}"
-  }
-
-  assert {
-    condition = alltrue([
-      for alarm in [aws_cloudwatch_composite_alarm.availability, aws_cloudwatch_composite_alarm.latency, aws_cloudwatch_metric_alarm.unhealthy_targets, aws_cloudwatch_metric_alarm.cpu] :
-      alarm.alarm_actions == toset([aws_sns_topic.alarms.arn]) && alarm.ok_actions == toset([aws_sns_topic.alarms.arn])
-    ])
-    error_message = "Every alerting alarm must notify the SNS topic when it fires and when it clears."
-  }
-
-  assert {
-    condition     = alltrue(concat([for a in aws_cloudwatch_metric_alarm.availability_burn : !a.actions_enabled], [for a in aws_cloudwatch_metric_alarm.latency_burn : !a.actions_enabled]))
-    error_message = "Window alarms must not notify on their own; only the composite alarms page."
-  }
-
-  assert {
-    condition = {
-      for alarm in [aws_cloudwatch_composite_alarm.availability, aws_cloudwatch_composite_alarm.latency, aws_cloudwatch_metric_alarm.unhealthy_targets, aws_cloudwatch_metric_alarm.cpu] :
-      alarm.alarm_name => regex("docs/runbooks/[A-Za-z]+\\.md$", alarm.alarm_description)
-      } == {
-      "users-info-UsersInfoAvailabilityBurnRate" = "docs/runbooks/UsersInfoAvailabilityBurnRate.md"
-      "users-info-UsersInfoLatencyBurnRate"      = "docs/runbooks/UsersInfoLatencyBurnRate.md"
-      "users-info-UsersInfoRestartingTooOften"   = "docs/runbooks/UsersInfoRestartingTooOften.md"
-      "users-info-UsersInfoAtMaxReplicas"        = "docs/runbooks/UsersInfoAtMaxReplicas.md"
-    }
-    error_message = "Each alarm's description must end with the runbook of the alert it stands for."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.unhealthy_targets.threshold == 1 && aws_cloudwatch_metric_alarm.unhealthy_targets.period * aws_cloudwatch_metric_alarm.unhealthy_targets.evaluation_periods == 900
-    error_message = "Unhealthy targets must alarm after 15 minutes with at least one."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.cpu.threshold == 90 && aws_cloudwatch_metric_alarm.cpu.period * aws_cloudwatch_metric_alarm.cpu.evaluation_periods == 900 && aws_cloudwatch_metric_alarm.cpu.dimensions == tomap({ ClusterName = "users-info", ServiceName = "users-info" })
-    error_message = "CPU must alarm above 90 % for 15 minutes on this service."
-  }
-
-  assert {
-    condition     = aws_sns_topic.alarms.kms_master_key_id == "alias/aws/sns"
-    error_message = "The alarm topic must be encrypted."
-  }
-}
-
-run "stricter_objectives_move_the_thresholds" {
-  command = plan
-
-  variables {
-    availability_objective = 0.9995
-    latency_objective      = 0.995
-  }
-
-  assert {
-    condition     = aws_cloudwatch_metric_alarm.availability_burn["fast-long"].threshold == 0.0072 && aws_cloudwatch_metric_alarm.latency_burn["fast-long"].extended_statistic == "p92.8" && aws_cloudwatch_metric_alarm.latency_burn["slow-long"].extended_statistic == "p97"
-    error_message = "Thresholds must follow the objectives: 14.4 x 0.05 % = 0.72 %; p92.8 and p97 for p99.5."
+    condition     = output.alarm_names == { UsersInfoAvailabilityBurnRate = "users-info-UsersInfoAvailabilityBurnRate", UsersInfoLatencyBurnRate = "users-info-UsersInfoLatencyBurnRate", UsersInfoRestartingTooOften = "users-info-UsersInfoRestartingTooOften", UsersInfoAtMaxReplicas = "users-info-UsersInfoAtMaxReplicas" }
+    error_message = "The stack must create the four notifying alarms, named after the service: ${jsonencode(output.alarm_names)}"
   }
 }
 
@@ -552,54 +479,6 @@ run "rejects_fractional_requests_per_target" {
     requests_per_target = 0.5
   }
   expect_failures = [var.requests_per_target]
-}
-
-run "rejects_percent_as_objective" {
-  command = plan
-  variables {
-    availability_objective = 99.9
-  }
-  expect_failures = [var.availability_objective]
-}
-
-run "rejects_latency_objective_of_one" {
-  command = plan
-  variables {
-    latency_objective = 1
-  }
-  expect_failures = [var.latency_objective]
-}
-
-run "rejects_latency_threshold_in_milliseconds" {
-  command = plan
-  variables {
-    latency_threshold_seconds = 250
-  }
-  expect_failures = [var.latency_threshold_seconds]
-}
-
-run "rejects_cpu_alarm_above_100" {
-  command = plan
-  variables {
-    cpu_alarm_percent = 120
-  }
-  expect_failures = [var.cpu_alarm_percent]
-}
-
-run "rejects_runbook_url_with_trailing_slash" {
-  command = plan
-  variables {
-    runbook_base_url = "https://github.com/example/users-info/blob/main/docs/runbooks/"
-  }
-  expect_failures = [var.runbook_base_url]
-}
-
-run "rejects_unknown_subscription_protocol" {
-  command = plan
-  variables {
-    alarm_subscriptions = [{ protocol = "slack", endpoint = "#oncall" }]
-  }
-  expect_failures = [var.alarm_subscriptions]
 }
 
 run "rejects_unknown_state_backend" {

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -14,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 )
 
 // Clients reach each service where the stack's Terraform run sent it (the stacks profile and its routes), so
@@ -28,6 +29,8 @@ type Clients struct {
 	CloudWatch *cloudwatch.Client
 	Logs       *cloudwatchlogs.Client
 	SNS        *sns.Client
+	SQS        *sqs.Client
+	KMS        *kms.Client
 	IAM        *iam.Client
 }
 
@@ -40,7 +43,7 @@ func (s *Stack) Clients(t *testing.T) Clients {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return aws.String(endpoint)
+		return &endpoint
 	}
 	return Clients{
 		EC2:      ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.BaseEndpoint = url("ec2") }),
@@ -53,6 +56,8 @@ func (s *Stack) Clients(t *testing.T) Clients {
 		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = url("cloudwatch") }),
 		Logs:       cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) { o.BaseEndpoint = url("logs") }),
 		SNS:        sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = url("sns") }),
+		SQS:        sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = url("sqs") }),
+		KMS:        kms.NewFromConfig(cfg, func(o *kms.Options) { o.BaseEndpoint = url("kms") }),
 		IAM:        iam.NewFromConfig(cfg, func(o *iam.Options) { o.BaseEndpoint = url("iam") }),
 	}
 }

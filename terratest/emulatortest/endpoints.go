@@ -35,6 +35,7 @@ type Emulator struct {
 	URL       string `json:"url"`
 	HealthURL string `json:"health_url"`
 	Container string `json:"container"`
+	Image     string `json:"image"`
 }
 
 // Profile is one use of the emulators: "stacks" (Terraform) or "alarms" (alarm behaviour). Endpoints are keyed

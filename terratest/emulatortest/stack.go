@@ -65,6 +65,19 @@ const commandTimeout = 10 * time.Minute
 // after the provider's 25 retries.
 func (e *Env) NewStack(t *testing.T, module string, routes Routes, gaps []Gap, vars map[string]any) *Stack {
 	t.Helper()
+	return e.newStack(t, module, routes, gaps, vars, false)
+}
+
+// NewChildStack is NewStack for a child module applied on its own (e.g. infra-ecs/modules/alarms): such a
+// module declares no provider configuration, its callers' applies, so the emulator configuration is written
+// as the copy's provider block instead of an override of one (Terraform rejects an override without a base).
+func (e *Env) NewChildStack(t *testing.T, module string, routes Routes, vars map[string]any) *Stack {
+	t.Helper()
+	return e.newStack(t, module, routes, nil, vars, true)
+}
+
+func (e *Env) newStack(t *testing.T, module string, routes Routes, gaps []Gap, vars map[string]any, child bool) *Stack {
+	t.Helper()
 	// Terratest's copy leaves out .terraform, state files and tfvars. (files, not test_structure: the latter
 	// brings Kubernetes' client and a dozen AWS services into the build, 686 packages against 400.)
 	dir, err := files.CopyTerraformFolderToTemp(filepath.Join(e.Root, module), t.Name())
@@ -102,6 +115,12 @@ func (e *Env) NewStack(t *testing.T, module string, routes Routes, gaps []Gap, v
 		endpoints[service] = url
 	}
 	override.Provider.AWS["max_retries"] = 2
+	if child {
+		if err := os.Remove(overridePath); err != nil {
+			t.Fatal(err)
+		}
+		overridePath = filepath.Join(dir, "emulator_provider.tf.json")
+	}
 	if data, err = json.MarshalIndent(override, "", "  "); err == nil {
 		err = os.WriteFile(overridePath, data, 0o644)
 	}
