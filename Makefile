@@ -39,10 +39,10 @@ emulators-down: ## Remove the emulator containers and their network
 
 .PHONY: tf-test tf-docs
 tf-test: ## Terraform checks and plan tests of infra-shared, infra-eks and infra-ecs: fmt, validate, tflint, README tables, terraform test
-	@scripts/terraform.sh verify infra-shared infra-eks infra-ecs
+	@scripts/terraform.sh verify infra-shared infra-eks infra-ecs infra-ecs/modules/alarms
 
 tf-docs: ## Rewrite the inputs/outputs tables of the three Terraform modules' READMEs (terraform-docs)
-	@scripts/terraform.sh docs infra-shared infra-eks infra-ecs
+	@scripts/terraform.sh docs infra-shared infra-eks infra-ecs infra-ecs/modules/alarms
 
 .PHONY: deploy-kind
 deploy-kind: ## Deploy the service's image (IMAGE=…, default users-info:local) into the kind cluster with the chart; http://127.0.0.1:30080

@@ -37,8 +37,8 @@ EMULATORS=(
 # Terraform AWS provider's `endpoints` block, the second its key in an AWS shared-config `services` section
 # (the SDKs' service ID in snake case). Stacks: everything on the stacks emulator, because cross-service
 # references are validated within one emulator (an ALB's subnets must exist in the same EC2), except, with
-# moto, CloudWatch and SNS, which are LocalStack's: moto has no PutCompositeAlarm (infra-ecs's burn-rate alarms
-# are composite), and the alarms' actions name the topic, so it lives beside them. DynamoDB is the stacks
+# moto, CloudWatch, SNS and KMS, which are LocalStack's: moto has no PutCompositeAlarm (infra-ecs's burn-rate
+# alarms are composite), and the alarms' actions name the topic, so it lives beside them with its key. DynamoDB is the stacks
 # emulator's too, not DynamoDB Local: DynamoDB Local has no tagging, encryption settings or point-in-time
 # recovery, so a second apply of infra-shared would fail. Alarms: LocalStack.
 SERVICES=(
@@ -61,7 +61,7 @@ SERVICES=(
   "ssm ssm"
   "sts sts"
 )
-ALARM_SERVICES=" cloudwatch iam logs sns sqs sts "
+ALARM_SERVICES=" cloudwatch iam kms logs sns sqs sts "
 
 field() { # field EMULATOR COLUMN (1-based, of EMULATORS)
   printf '%s\n' "${EMULATORS[@]}" | awk -v e="$1" -v c="$2" '$1 == e { print $c }'
@@ -202,7 +202,7 @@ write_endpoints() {
       read -r tf sdk <<<"${row}"
       if [ "${profile}" = stacks ]; then
         emulator="${stacks}"
-        [ "${stacks}" != moto ] || [[ " cloudwatch sns " != *" ${tf} "* ]] || emulator=localstack
+        [ "${stacks}" != moto ] || [[ " cloudwatch sns kms " != *" ${tf} "* ]] || emulator=localstack
         services_json=$(jq -c --arg k "${tf}" --arg v "$(url_of "${emulator}")" '.[$k] = $v' <<<"${services_json}")
       else
         [[ "${ALARM_SERVICES}" == *" ${tf} "* ]] || continue
@@ -241,7 +241,7 @@ write_endpoints() {
     }' >"${ENDPOINTS}.tmp"
   mv "${AWS_CONFIG}.tmp" "${AWS_CONFIG}"
   mv "${ENDPOINTS}.tmp" "${ENDPOINTS}"
-  log "  ${ENDPOINTS#"${ROOT_DIR}/"}: stacks → ${stacks}$([ "${stacks}" != moto ] || echo ' (cloudwatch and sns → localstack)'), alarms → localstack"
+  log "  ${ENDPOINTS#"${ROOT_DIR}/"}: stacks → ${stacks}$([ "${stacks}" != moto ] || echo ' (cloudwatch, sns and kms → localstack)'), alarms → localstack"
   log "  ${AWS_CONFIG#"${ROOT_DIR}/"}: AWS_CONFIG_FILE=${AWS_CONFIG#"${ROOT_DIR}/"} AWS_PROFILE=users-info-stacks|users-info-alarms"
 }
 

@@ -39,6 +39,9 @@ module_dir() {
   echo "${dir}"
 }
 
+# relative DIR: DIR as the commands above take it (infra-ecs/modules/alarms), or absolute when outside the repository.
+relative() { echo "${1#"${ROOT_DIR}/"}"; }
+
 tf() { # tf DIR ARGS...
   local dir="$1"
   shift
@@ -47,25 +50,25 @@ tf() { # tf DIR ARGS...
 
 fmt_check() {
   tf "$1" fmt -check -recursive -diff ||
-    die "$(basename "$1") is not formatted as terraform fmt wants (the diff is above)" "scripts/terraform.sh run $(basename "$1") fmt -recursive"
+    die "$(relative "$1") is not formatted as terraform fmt wants (the diff is above)" "scripts/terraform.sh run $(relative "$1") fmt -recursive"
 }
 
 # The lock file is part of the module: init may not change it (a new provider version is a deliberate edit).
 init_offline() {
   tf "$1" init -backend=false -lockfile=readonly -no-color >"${LOCAL_DIR}/terraform-init.log" 2>&1 || {
     cat "${LOCAL_DIR}/terraform-init.log" >&2
-    die "terraform init failed in $(basename "$1") (its output is above)" "check ${TF_CLI_CONFIG_FILE} and the mirror ${MIRROR}"
+    die "terraform init failed in $(relative "$1") (its output is above)" "check ${TF_CLI_CONFIG_FILE} and the mirror ${MIRROR}"
   }
 }
 
 lint() {
   (cd "$1" && tflint --config "${ROOT_DIR}/config/terraform/tflint.hcl" --format compact) ||
-    die "tflint found problems in $(basename "$1") (above)" "fix them, or explain an exception with a '# tflint-ignore: RULE' comment"
+    die "tflint found problems in $(relative "$1") (above)" "fix them, or explain an exception with a '# tflint-ignore: RULE' comment"
 }
 
 docs_check() {
   terraform-docs --config "${ROOT_DIR}/config/terraform/terraform-docs.yml" --output-check "$1" >/dev/null ||
-    die "the tables in $(basename "$1")/README.md do not match the module's variables and outputs" "scripts/terraform.sh docs $(basename "$1")"
+    die "the tables in $(relative "$1")/README.md do not match the module's variables and outputs" "scripts/terraform.sh docs $(relative "$1")"
 }
 
 plan_tests() {
@@ -75,7 +78,7 @@ plan_tests() {
 verify() {
   local dir name
   dir=$(module_dir "$1")
-  name=$(basename "${dir}")
+  name=$(relative "${dir}")
   step "${name}: terraform fmt -check" fmt_check "${dir}"
   step "${name}: terraform init (provider from the mirror)" init_offline "${dir}"
   step "${name}: terraform validate" tf "${dir}" validate -no-color
@@ -104,7 +107,7 @@ emulator_override() {
       endpoints: .profiles.stacks.endpoints
     } }
   }' "${ENDPOINTS}" >"${dir}/emulator_override.tf.json"
-  log "✔ $(basename "${dir}") now targets the emulators ($(jq -r '.profiles.stacks.emulator' "${ENDPOINTS}"), region $(jq -r .region "${ENDPOINTS}")): ${dir}/emulator_override.tf.json"
+  log "✔ $(relative "${dir}") now targets the emulators ($(jq -r '.profiles.stacks.emulator' "${ENDPOINTS}"), region $(jq -r .region "${ENDPOINTS}")): ${dir}/emulator_override.tf.json"
 }
 
 command="${1:-}"
@@ -128,7 +131,7 @@ case "${command}" in
     dir=$(module_dir "$1")
     if [ "${2:-}" = --remove ]; then
       rm -f "${dir}/emulator_override.tf.json"
-      log "✔ $(basename "${dir}") targets AWS again"
+      log "✔ $(relative "${dir}") targets AWS again"
     else
       emulator_override "${dir}"
     fi

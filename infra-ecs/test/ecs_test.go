@@ -29,37 +29,13 @@ var env *emulatortest.Env
 
 func TestMain(m *testing.M) { emulatortest.Run(m, &env) }
 
-// Alarms go to LocalStack: moto 5.2.1 (and 5.2.5, the newest) has no PutCompositeAlarm. The SNS topic and its
-// key follow them, so the alarms' actions name a topic in the same emulator, encrypted with a key there.
-var routes = emulatortest.Routes{
-	"cloudwatch": {Emulator: "localstack", Why: "moto lacks PutCompositeAlarm (composite alarms); LocalStack community has it"},
-	"sns":        {Emulator: "localstack", Why: "the alarms' actions name the topic, so it lives beside them"},
-	"kms":        {Emulator: "localstack", Why: "the alarm topic's key, beside the topic"},
-}
-
-// Application Auto Scaling: Terraform reads a scalable target's tags (ListTagsForResource) right after
-// RegisterScalableTarget. moto 5.2.5, the newest on PyPI, implements 9 application-autoscaling operations
-// (Register/Describe/DeregisterScalableTarget(s), Put/Describe/DeleteScalingPolicy(ies), the three for scheduled
-// actions) and none of TagResource, UntagResource, ListTagsForResource: the server answers 500 and the
-// provider fails after its retries. Community LocalStack 2026.3.0 answers every application-autoscaling call
-// with InternalFailure ("not included in your current license plan or has not yet been emulated"). The
-// policies need the target.
-var gaps = []emulatortest.Gap{
-	{ResourceType: "aws_appautoscaling_target", Why: "moto 5.2.1 and 5.2.5 (newest) have no application-autoscaling ListTagsForResource/TagResource (500), which the provider calls after RegisterScalableTarget; LocalStack community 2026.3.0 has no Application Auto Scaling",
-		CoveredBy: "its planned min/max capacity asserted here before and after image_tag; tests/ecs.tftest.hcl (no_image_means_no_task, image_tag_opens_capacity, autoscaling_targets)"},
-	{ResourceType: "aws_appautoscaling_policy", Why: "needs the scalable target above (moto 5.2.5 would accept PutScalingPolicy and create the target-tracking alarms, but only for a registered target)",
-		CoveredBy: "its planned target values asserted here; tests/ecs.tftest.hcl (autoscaling_targets)"},
-}
-
 func TestInfraECS(t *testing.T) {
 	// Beside TestAlarmsOnLocalStack, which mostly waits for LocalStack's alarm evaluation.
 	t.Parallel()
 	ctx := context.Background()
 	name := emulatortest.UniqueName(t)
 
-	shared := env.NewStack(t, "infra-shared", emulatortest.Routes{
-		"dynamodb": {Emulator: "moto", Why: "DynamoDB Local lacks UpdateContinuousBackups (point-in-time recovery)"},
-	}, nil, map[string]any{
+	shared := env.NewStack(t, "infra-shared", nil, map[string]any{
 		"name": name, "table_name": name + "-users", "ecr_force_delete": true, "table_deletion_protection": false,
 	})
 	shared.Apply(t)
@@ -68,7 +44,7 @@ func TestInfraECS(t *testing.T) {
 		"name":         name,
 		"shared_state": map[string]any{"backend": "local", "config": map[string]any{"path": shared.StatePath()}},
 	}
-	stack := env.NewStack(t, "infra-ecs", routes, gaps, vars)
+	stack := env.NewStack(t, "infra-ecs", nil, vars)
 	stack.Unchecked = []string{"aws_ecs_service deployment_minimum_healthy_percent (100), deployment_maximum_percent (200) and " +
 		"deployment_circuit_breaker (enable, rollback): moto 5.2.1 stores no deploymentConfiguration (DescribeServices returns none); " +
 		"the planned values are asserted here, and tests/ecs.tftest.hcl covers them",

@@ -36,7 +36,7 @@ func TestInfraShared(t *testing.T) {
 		"table_deletion_protection": false,
 		"tags":                      map[string]string{"users-info/test": testName},
 	}
-	stack := env.NewStack(t, "infra-shared", nil, nil, vars)
+	stack := env.NewStack(t, "infra-shared", nil, vars)
 	aws := stack.Clients(t)
 
 	stack.Apply(t)

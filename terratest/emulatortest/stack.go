@@ -29,11 +29,33 @@ type Route struct {
 type Routes map[string]Route
 
 // Gap is a resource type no emulator here can apply: the run leaves it out (terraform apply -target every
-// other resource), its planned values stay checkable, and the test report names it.
+// other resource), its planned values stay checkable, and the test report names it. The list per module is
+// config/terraform/emulator-gaps.json, which make deploy_all (ENV=local) reads too.
 type Gap struct {
-	ResourceType string // e.g. aws_appautoscaling_target
-	Why          string // the missing API and in which emulators
-	CoveredBy    string // what checks it instead
+	ResourceType string `json:"resource_type"` // e.g. aws_appautoscaling_target
+	Why          string `json:"why"`           // the missing API and in which emulators
+	CoveredBy    string `json:"covered_by"`    // what checks it instead
+}
+
+// gapsOf reads module's gaps from config/terraform/emulator-gaps.json (none when the module is not listed).
+func (e *Env) gapsOf(t *testing.T, module string) []Gap {
+	t.Helper()
+	path := filepath.Join(e.Root, "config", "terraform", "emulator-gaps.json")
+	var all map[string]json.RawMessage
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, &all)
+	}
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	var gaps []Gap
+	if raw, ok := all[module]; ok {
+		if err := json.Unmarshal(raw, &gaps); err != nil {
+			t.Fatalf("%s: the list of %s: %v", path, module, err)
+		}
+	}
+	return gaps
 }
 
 // Stack is one copy of a Terraform module in a temporary directory with its own state, pointed at the
@@ -60,12 +82,13 @@ type Stack struct {
 const commandTimeout = 10 * time.Minute
 
 // NewStack copies module (a directory of the repository) to a temporary directory and writes its emulator
-// override there with scripts/terraform.sh emulator (the same file developers use), changed by routes. The
+// override there with scripts/terraform.sh emulator (the same file developers use), changed by routes; the
+// module's gaps (config/terraform/emulator-gaps.json) are left out of its applies. The
 // provider retries each call at most twice: an API an emulator lacks fails the apply in seconds instead of
 // after the provider's 25 retries.
-func (e *Env) NewStack(t *testing.T, module string, routes Routes, gaps []Gap, vars map[string]any) *Stack {
+func (e *Env) NewStack(t *testing.T, module string, routes Routes, vars map[string]any) *Stack {
 	t.Helper()
-	return e.newStack(t, module, routes, gaps, vars, false)
+	return e.newStack(t, module, routes, e.gapsOf(t, module), vars, false)
 }
 
 // NewChildStack is NewStack for a child module applied on its own (e.g. infra-ecs/modules/alarms): such a
