@@ -17,11 +17,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The local kind cluster of {@code make cluster} as the cluster tests reach it, and the tools around it. */
-final class KindCluster {
+/**
+ * The local kind cluster of {@code make cluster} as the cluster tests reach it, and the tools around it; public for
+ * the end-to-end tests (package e2e), which drive the same cluster.
+ */
+public final class KindCluster {
 
-    static final String NAME = "users-info";
-    static final String NODE = NAME + "-control-plane";
+    public static final String NAME = "users-info";
+    public static final String NODE = NAME + "-control-plane";
     static final String FIX = "run `make cluster` (it creates or repairs the kind cluster " + NAME + ")";
     static final Path ROOT = Path.of(System.getProperty("project.root", ".")).toAbsolutePath().normalize();
     static final Path KUBECONFIG = ROOT.resolve(".local/kubeconfig");
@@ -30,7 +33,7 @@ final class KindCluster {
     }
 
     /** A client of the cluster; fails at once, naming the fix, when there is no cluster or it does not answer. */
-    static KubernetesClient connect() throws IOException {
+    public static KubernetesClient connect() throws IOException {
         if (!Files.isRegularFile(KUBECONFIG)) {
             fail("kind cluster %s: no kubeconfig at %s; %s", NAME, KUBECONFIG, FIX);
         }
@@ -58,7 +61,7 @@ final class KindCluster {
     }
 
     /** A tool `make prereqs` installs into the project's cache. */
-    static Path tool(String name) {
+    public static Path tool(String name) {
         String cache = System.getenv("USERS_INFO_CACHE");
         Path tool = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "users-info"))
                 .resolve("bin").resolve(name);
@@ -97,7 +100,7 @@ final class KindCluster {
     }
 
     /** Runs COMMAND (its stderr to the test's log); its stdout, or a failure with its exit code and output. */
-    static String run(List<String> command, Duration timeout) {
+    public static String run(List<String> command, Duration timeout) {
         try {
             Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,0 +1,413 @@
+package com.example.usersinfo.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.example.usersinfo.environment.cluster.KindCluster;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The chart's alerts, proven on the kind cluster with the real pieces: the service deployed by the chart
+ * (scripts/deploy-kind.sh), the cluster's Prometheus evaluating the chart's own rules, the cluster's Alertmanager
+ * with the project's configuration (infra-eks/addons/prometheus), and its notifications received by
+ * {@link AlertSink}. Three phases share one monitoring history, in this order (each needs the previous one's
+ * notifications to be over, see docs/alerting.md, "Proven end to end"):
+ * <ol>
+ *   <li>normal load (k6 average.js) with one restart of a serving pod: no notification at all;</li>
+ *   <li>a rollout whose pod crash-loops: UsersInfoRestartingTooOften reaches the chat receiver;</li>
+ *   <li>DynamoDB unreachable for the pods under load: UsersInfoAvailabilityBurnRate (critical) pages within
+ *       its budget, read from the loaded rules and Alertmanager's configuration.</li>
+ * </ol>
+ * Prometheus and Alertmanager start without history (see {@link AlertingStack#reset}); every fault is healed
+ * in a finally block; the report (E2eReport section 40-alerting) gets the timings and a timeline of alert states.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AlertingIT {
+
+    static final String PAGE = "UsersInfoAvailabilityBurnRate";
+    static final String RESTARTS = "UsersInfoRestartingTooOften";
+    private static final String CONTAINER = "users-info";
+    /** Delivery and clock skew between Prometheus, Alertmanager and this JVM, on top of each computed budget. */
+    private static final Duration MARGIN = Duration.ofSeconds(15);
+    private static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
+    /** A setting that fails the service's startup check (SettingsCheck): the rollout's pod exits at once. */
+    private static final String BAD_SETTING = "-Dusers-info.dynamodb.call-timeout=soon";
+    private static final Pattern THRESHOLD = Pattern.compile(">\\s*([0-9.]+)\\s*$");
+
+    private final E2eReport.Section report = E2eReport.section("40-alerting",
+            "Alerting end to end: no false page, crash loop, DynamoDB unreachable");
+    private final Timeline timeline = new Timeline("phase", "ready_pods", "max_restarts", "error_ratio_5m",
+            "error_ratio_1h", "page", "restarts_alert", "notifications");
+    private final List<E2eReport.Marker> markers = new ArrayList<>();
+    private KubernetesClient kubernetes;
+    private AlertSink sink;
+    private ScheduledExecutorService sampler;
+    private Instant start;
+    private volatile String phase = "setup";
+    private Duration scrapeInterval;
+
+    @BeforeAll
+    void environment() throws Exception {
+        KindDeployment.deploy();
+        kubernetes = KindCluster.connect();
+        if (DynamoDbPartition.healLeftover()) {
+            System.out.println("healed a DynamoDB partition an earlier run left behind (" + DynamoDbPartition.TABLE + ")");
+        }
+        Instant reset = Instant.now();
+        AlertingStack.reset(kubernetes);
+        report.figure("monitoring reset (Prometheus and Alertmanager restarted empty)", E2eReport.seconds(since(reset)));
+        scrapeInterval = AlertingStack.scrapeInterval();
+        sink = AlertSink.start(kubernetes);
+        start = Instant.now();
+        sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "alerting-timeline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleAtFixedRate(this::sample, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    void cleanUp() {
+        try {
+            if (sampler != null) {
+                sampler.shutdownNow();
+            }
+            if (sink != null) {
+                report.text("Notifications received, in order:\n\n" + (sink.notifications().isEmpty() ? "none"
+                        : sink.notifications().stream().map(n -> "- `" + n + "`").collect(Collectors.joining("\n"))));
+                report.timeline("timeline", timeline, "phase, ready pods, most restarts of a pod, error ratios (5 m, 1 h), "
+                        + "states of the page and of the restarts alert in Prometheus, notifications received");
+                report.plot("alert-states", "Error ratio and restarts against the phases (markers)", timeline, markers,
+                        E2eReport.Panel.of("SLI error ratio", "ratio", "error_ratio_5m", "error_ratio_1h"),
+                        E2eReport.Panel.of("pods", "count", "ready_pods", "max_restarts", "notifications"));
+                report.write();
+            }
+        } finally {
+            if (sink != null) {
+                sink.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void normalLoadAndOneRestartNotifyNobody() throws Exception {
+        AlertingStack.Rule page = AlertingStack.rule(PAGE, "critical");
+        AlertingStack.Rule restarts = AlertingStack.rule(RESTARTS, "warning");
+        AlertingStack.Route pager = AlertingStack.route(page.labels());
+        AlertingStack.Route chat = AlertingStack.route(restarts.labels());
+        // A notification caused by this load would arrive within the page's `for` after its condition first
+        // held, plus an evaluation and group_wait; the window starts once Prometheus has scraped the load.
+        Duration window = page.pendingFor().plus(page.evaluationInterval()).plus(pager.groupWait()).plus(scrapeInterval);
+        mark("normal load");
+        try (K6Load k6 = K6Load.script("average.js").env("RAMP", "10s").env("DURATION", (window.toSeconds() + 60) + "s")
+                .limit(window.plusMinutes(3))) {
+            k6.start();
+            Thread.sleep(Duration.ofSeconds(15));
+            assertThat(k6.running()).as("k6 drives traffic; its output:%n%s", k6.output()).isTrue();
+            awaitTrue("Prometheus records the load's requests", Duration.ofMinutes(1),
+                    () -> !KindDeployment.query("users_info:http_requests_error_ratio:rate5m{namespace=\""
+                            + KindDeployment.NAMESPACE + "\"}").isEmpty());
+            Instant windowStart = Instant.now();
+
+            // One restart of a serving pod, as an OOM kill or a crash would do it: the JVM is killed.
+            Pod pod = readyPods().getFirst();
+            String name = pod.getMetadata().getName();
+            int before = restarts(pod);
+            mark("JVM killed");
+            Instant killed = Instant.now();
+            killJvm(pod);
+            awaitTrue("the restart of " + name + " reaches Prometheus", Duration.ofMinutes(1),
+                    () -> value("kube_pod_container_status_restarts_total{namespace=\"" + KindDeployment.NAMESPACE
+                            + "\", pod=\"" + name + "\", container=\"" + CONTAINER + "\"}") > before);
+            Instant seen = Instant.now();
+            // Two evaluations of the restarts rule on the restart, then Alertmanager's group_wait.
+            Instant quietUntil = latest(windowStart.plus(window), seen.plus(restarts.evaluationInterval().multipliedBy(2))
+                    .plus(chat.groupWait()).plus(MARGIN));
+            List<AlertingStack.ActiveAlert> seenAlerts = new ArrayList<>();
+            while (Instant.now().isBefore(quietUntil)) {
+                seenAlerts.addAll(serviceAlerts());
+                Thread.sleep(SAMPLE_EVERY.toMillis());
+            }
+            double restartsSeen = value("increase(kube_pod_container_status_restarts_total{namespace=\""
+                    + KindDeployment.NAMESPACE + "\", pod=\"" + name + "\", container=\"" + CONTAINER + "\"}[15m])");
+            report.figure("quiet window under normal load", E2eReport.seconds(Duration.between(windowStart, Instant.now()))
+                    + " (budget it covers: for " + page.pendingFor().toSeconds() + " s + evaluation "
+                    + page.evaluationInterval().toSeconds() + " s + group_wait " + pager.groupWait().toSeconds()
+                    + " s + scrape " + scrapeInterval.toSeconds() + " s)");
+            report.figure("single restart: JVM killed → restart in Prometheus", E2eReport.seconds(Duration.between(killed, seen)));
+            report.figure("single restart: restarts rule's value for the pod", String.format("%.2f (fires above %s)",
+                    restartsSeen, threshold(restarts)));
+
+            assertThat(seenAlerts).as("users-info alerts pending or firing in Prometheus during the quiet window").isEmpty();
+            assertThat(sink.notifications()).as("notifications during normal load with one restart").isEmpty();
+            assertThat(restartsSeen).as("the restarts rule saw the restart of %s (increase over 15 m)", name)
+                    .isGreaterThan(0.5).isLessThanOrEqualTo(threshold(restarts));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void crashLoopingRolloutFiresTheRestartsAlert() throws Exception {
+        AlertingStack.Rule restarts = AlertingStack.rule(RESTARTS, "warning");
+        AlertingStack.Route chat = AlertingStack.route(restarts.labels());
+        double threshold = threshold(restarts);
+        Set<String> before = kubernetes.pods().inNamespace(KindDeployment.NAMESPACE).list().getItems().stream()
+                .map(pod -> pod.getMetadata().getName()).collect(Collectors.toSet());
+        mark("crash-looping rollout");
+        Instant rollout = Instant.now();
+        try {
+            helm("upgrade", "users-info", KindDeployment.ROOT.resolve("infra-eks/chart/users-info").toString(),
+                    "--namespace", KindDeployment.NAMESPACE, "--reuse-values", "--set-string", "javaToolOptions=" + BAD_SETTING);
+            String crashing = awaitValue("the rollout's new pod", Duration.ofMinutes(1), () -> kubernetes.pods()
+                    .inNamespace(KindDeployment.NAMESPACE).list().getItems().stream()
+                    .map(pod -> pod.getMetadata().getName()).filter(name -> !before.contains(name)).findFirst().orElse(null));
+            Map<Integer, Instant> restartTimes = new LinkedHashMap<>();
+            Predicate<AlertSink.Notification> fired = n -> n.firing() && n.alertname().equals(RESTARTS)
+                    && crashing.equals(n.alert().labels().get("pod"));
+            AlertSink.Notification notification = null;
+            Instant deadline = rollout.plus(Duration.ofMinutes(6));
+            while (notification == null && Instant.now().isBefore(deadline)) {
+                Pod pod = kubernetes.pods().inNamespace(KindDeployment.NAMESPACE).withName(crashing).get();
+                if (pod != null) {
+                    restartTimes.putIfAbsent(restarts(pod), Instant.now());
+                }
+                notification = sink.notifications(fired).stream().findFirst().orElse(null);
+                Thread.sleep(1000);
+            }
+            if (notification == null) {
+                fail("no %s notification for the crash-looping pod %s within 6 minutes of the rollout; restarts seen at %s; "
+                        + "received: %s", RESTARTS, crashing, restartTimes, sink.notifications());
+            }
+            AlertSink.Notification firing = notification;
+            Instant active = firing.alert().startsAt();
+            // The restarts the pod had when the rule first held (the kubelet reports a restart within a second).
+            int restartsWhenActive = restartTimes.entrySet().stream()
+                    .filter(e -> !e.getValue().isAfter(active.plusSeconds(2))).mapToInt(Map.Entry::getKey).max().orElse(0);
+            Instant overThreshold = restartTimes.getOrDefault((int) threshold + 1, active);
+            Instant from = overThreshold.isBefore(active) ? overThreshold : active;
+            // A group Alertmanager has already notified (another pod's restarts) takes new alerts at its next
+            // group_interval; a new group waits group_wait.
+            boolean groupNotified = sink.notifications().stream()
+                    .anyMatch(n -> n.alertname().equals(RESTARTS) && n.arrivedAt().isBefore(firing.arrivedAt()));
+            Duration wait = groupNotified ? chat.groupInterval() : chat.groupWait();
+            Duration budget = scrapeInterval.plus(restarts.evaluationInterval()).plus(wait).plus(MARGIN);
+            report.figure("crash loop: rollout → notification", E2eReport.seconds(Duration.between(rollout, notification.arrivedAt())));
+            report.figure("crash loop: restarts when the rule first held", Integer.toString(restartsWhenActive)
+                    + " (fires above " + threshold + "; increase() extrapolates to the end of its window)");
+            report.figure("crash loop: restart → notification", E2eReport.seconds(Duration.between(from, notification.arrivedAt()))
+                    + " (budget " + budget.toSeconds() + " s: scrape " + scrapeInterval.toSeconds() + " s + evaluation "
+                    + restarts.evaluationInterval().toSeconds() + " s + " + (groupNotified ? "group_interval " : "group_wait ")
+                    + wait.toSeconds() + " s + margin " + MARGIN.toSeconds() + " s)");
+            report.figure("crash loop: restart times (s after rollout)", restartTimes.entrySet().stream()
+                    .map(e -> "#" + e.getKey() + " " + Duration.between(rollout, e.getValue()).toSeconds())
+                    .collect(Collectors.joining(", ")));
+            mark("restarts notified");
+
+            assertThat(notification.receiver()).as("receiver").isEqualTo(chat.receiver());
+            assertThat(notification.alert().labels()).containsEntry("severity", "warning")
+                    .containsEntry("namespace", KindDeployment.NAMESPACE).containsEntry("service", "users-info");
+            assertAnnotations(notification, RESTARTS);
+            assertThat(restartsWhenActive).as("restarts of %s when the rule first held (restart times %s, active %s)",
+                    crashing, restartTimes, active).isGreaterThanOrEqualTo((int) threshold);
+            assertThat(Duration.between(from, notification.arrivedAt()))
+                    .as("restart %d (or the rule holding, if earlier) → notification", (int) threshold + 1)
+                    .isLessThanOrEqualTo(budget);
+        } finally {
+            // The chart's values again (helm upgrade --wait): the crash-looping ReplicaSet is scaled away.
+            KindDeployment.deploy();
+            mark("rollout restored");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void dynamoDbUnreachableUnderLoadPagesWithinItsBudget() throws Exception {
+        AlertingStack.Rule page = AlertingStack.rule(PAGE, "critical");
+        AlertingStack.Route pager = AlertingStack.route(page.labels());
+        // The first failed requests are scraped twice before rate() sees them (a new 5xx series), the next
+        // evaluation makes the alert pending, `for` makes it fire, group_wait lets Alertmanager send.
+        Duration budget = scrapeInterval.multipliedBy(2).plus(page.evaluationInterval()).plus(page.pendingFor())
+                .plus(pager.groupWait()).plus(MARGIN);
+        try (K6Load k6 = K6Load.script("average.js").env("RAMP", "10s").env("DURATION", (budget.toSeconds() + 90) + "s")
+                .limit(budget.plusMinutes(4))) {
+            k6.start();
+            Thread.sleep(Duration.ofSeconds(20));
+            assertThat(k6.running()).as("k6 drives traffic before the fault; its output:%n%s", k6.output()).isTrue();
+            mark("DynamoDB unreachable");
+            Instant fault = Instant.now();
+            Predicate<AlertSink.Notification> paged = n -> n.firing() && n.alertname().equals(PAGE);
+            AlertSink.Notification notification;
+            long dropped;
+            try (DynamoDbPartition partition = DynamoDbPartition.start()) {
+                notification = awaitValue("the page (" + PAGE + ", firing) at the sink", budget.plusMinutes(2),
+                        () -> sink.notifications(paged).stream().findFirst().orElse(null));
+                dropped = partition.droppedPackets();
+                report.figure("fault", "DynamoDB Local unreachable for pods: " + partition.describe() + ", "
+                        + dropped + " packets dropped");
+            }
+            Instant healed = Instant.now();
+            mark("healed");
+            report.figure("DynamoDB unreachable → page received", E2eReport.seconds(Duration.between(fault, notification.arrivedAt()))
+                    + " (budget " + budget.toSeconds() + " s: 2 scrapes " + scrapeInterval.toSeconds() + " s + evaluation "
+                    + page.evaluationInterval().toSeconds() + " s + for " + page.pendingFor().toSeconds() + " s + group_wait "
+                    + pager.groupWait().toSeconds() + " s + margin " + MARGIN.toSeconds() + " s)");
+            awaitTrue("the service answers again after healing", Duration.ofMinutes(2), () -> readyPods().size() > 0
+                    && KindDeployment.send(java.net.http.HttpRequest.newBuilder(KindDeployment.SERVICE.resolve("/users?limit=1")).GET())
+                    .statusCode() == 200);
+            report.figure("healed → service answers again", E2eReport.seconds(since(healed)));
+
+            assertThat(notification.receiver()).as("receiver").isEqualTo(pager.receiver());
+            assertThat(notification.alert().labels()).containsEntry("severity", "critical")
+                    .containsEntry("namespace", KindDeployment.NAMESPACE).containsEntry("service", "users-info");
+            assertAnnotations(notification, PAGE);
+            assertThat(Duration.between(fault, notification.arrivedAt())).as("fault → page").isLessThanOrEqualTo(budget);
+            assertThat(dropped).as("packets the partition dropped (the service did try DynamoDB)").isPositive();
+        }
+    }
+
+    private static void assertAnnotations(AlertSink.Notification notification, String alert) {
+        assertThat(notification.alert().annotations().get("summary")).as("summary").isNotBlank();
+        assertThat(notification.alert().annotations().get("description")).as("description").isNotBlank();
+        assertThat(notification.alert().annotations().get("runbook_url")).as("runbook_url").endsWith("/" + alert + ".md");
+        assertThat(KindDeployment.ROOT.resolve("docs/runbooks/" + alert + ".md")).as("the runbook").isRegularFile();
+    }
+
+    /** The restart count above which the rule fires, read from its expression ({@code … > 3}). */
+    private static double threshold(AlertingStack.Rule rule) {
+        Matcher threshold = THRESHOLD.matcher(rule.query().strip());
+        if (!threshold.find()) {
+            fail("cannot read the threshold of %s from its expression: %s", rule.name(), rule.query());
+        }
+        return Double.parseDouble(threshold.group(1));
+    }
+
+    private List<Pod> readyPods() {
+        return kubernetes.pods().inNamespace(KindDeployment.NAMESPACE).withLabel("app.kubernetes.io/instance", "users-info")
+                .list().getItems().stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus().getContainerStatuses()
+                        .stream().anyMatch(status -> status.getName().equals(CONTAINER) && Boolean.TRUE.equals(status.getReady())))
+                .toList();
+    }
+
+    private static int restarts(Pod pod) {
+        return pod.getStatus().getContainerStatuses().stream().filter(status -> status.getName().equals(CONTAINER))
+                .mapToInt(ContainerStatus::getRestartCount).findFirst().orElse(0);
+    }
+
+    /** SIGKILL to the container's main process (the JVM), through the node's containerd. */
+    private static void killJvm(Pod pod) {
+        String id = pod.getStatus().getContainerStatuses().stream().filter(status -> status.getName().equals(CONTAINER))
+                .map(ContainerStatus::getContainerID).findFirst().orElseThrow().replaceFirst("^containerd://", "");
+        KindCluster.run(List.of("docker", "exec", KindCluster.NODE, "ctr", "-n", "k8s.io", "tasks", "kill", "--signal",
+                "SIGKILL", id), Duration.ofSeconds(20));
+    }
+
+    private static void helm(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(KindCluster.tool("helm").toString(), "--kubeconfig",
+                KindDeployment.ROOT.resolve(".local/kubeconfig").toString()));
+        command.addAll(List.of(arguments));
+        KindCluster.run(command, Duration.ofMinutes(2));
+    }
+
+    /** The users-info alerts Prometheus has pending or firing. */
+    private static List<AlertingStack.ActiveAlert> serviceAlerts() throws Exception {
+        return AlertingStack.alerts().stream()
+                .filter(alert -> KindDeployment.NAMESPACE.equals(alert.labels().get("namespace"))
+                        || alert.name().startsWith("UsersInfo"))
+                .toList();
+    }
+
+    /** The first value of an instant query, NaN when it has none. */
+    private static double value(String promql) throws Exception {
+        JsonNode result = KindDeployment.query(promql);
+        return result.isEmpty() ? Double.NaN : result.get(0).path("value").path(1).asDouble(Double.NaN);
+    }
+
+    private void sample() {
+        try {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("phase", phase);
+            List<Pod> pods = kubernetes.pods().inNamespace(KindDeployment.NAMESPACE)
+                    .withLabel("app.kubernetes.io/instance", "users-info").list().getItems();
+            row.put("ready_pods", readyPods().size());
+            row.put("max_restarts", pods.stream().mapToInt(AlertingIT::restarts).max().orElse(0));
+            row.put("error_ratio_5m", value("users_info:http_requests_error_ratio:rate5m{namespace=\"" + KindDeployment.NAMESPACE + "\"}"));
+            row.put("error_ratio_1h", value("users_info:http_requests_error_ratio:rate1h{namespace=\"" + KindDeployment.NAMESPACE + "\"}"));
+            List<AlertingStack.ActiveAlert> alerts = serviceAlerts();
+            row.put("page", state(alerts, PAGE, "critical"));
+            row.put("restarts_alert", state(alerts, RESTARTS, "warning"));
+            row.put("notifications", sink.notifications().size());
+            timeline.add(since(start).toMillis() / 1000.0, row);
+        } catch (Exception | AssertionError e) {
+            // A missed sample is a gap in the timeline, not a failure: the assertions read their own values.
+            System.out.println("alerting timeline: sample failed: " + e);
+        }
+    }
+
+    private static String state(List<AlertingStack.ActiveAlert> alerts, String name, String severity) {
+        return alerts.stream().filter(a -> a.name().equals(name) && severity.equals(a.labels().get("severity")))
+                .map(AlertingStack.ActiveAlert::state).sorted().reduce((a, b) -> b).orElse("inactive");
+    }
+
+    private void mark(String label) {
+        phase = label;
+        markers.add(new E2eReport.Marker(since(start).toMillis() / 1000.0, label));
+    }
+
+    private static Duration since(Instant instant) {
+        return Duration.between(instant, Instant.now());
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T awaitValue(String what, Duration timeout, Probe<T> probe) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                fail("%s: not within %s", what, timeout);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private static void awaitTrue(String what, Duration timeout, Probe<Boolean> probe) throws Exception {
+        awaitValue(what, timeout, () -> probe.get() ? Boolean.TRUE : null);
+    }
+}
