@@ -72,7 +72,10 @@ export function setup() {
   requireService();
   console.log(`password-verify ramp on ${BASE_URL}: ${WARMUP_RATE}/s for ${WARMUP}, up to ${RATE}/s over ${RAMP}, `
     + `held ${SCALE_OUT} + ${SETTLED}`);
-  return { users: createUsers(intEnv('USERS', 10), 'verify') };
+  const users = createUsers(intEnv('USERS', 10), 'verify');
+  // AutoscalingIT times the phases from this line: the warmup starts as setup returns.
+  console.log(`setup done: ${users.length} users; warmup starts`);
+  return { users };
 }
 
 export default function (data) {

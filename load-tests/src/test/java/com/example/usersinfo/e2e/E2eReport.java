@@ -149,12 +149,17 @@ final class E2eReport {
          * it. Columns with no number at all are left out of their panel (named in the caption instead).
          */
         Section plot(String name, String caption, Timeline timeline, List<Marker> markers, Panel... panels) {
+            return plot(name, caption, "seconds since load start", timeline, markers, panels);
+        }
+
+        /** As above, with the time axis titled X_AXIS (what t = 0 is). */
+        Section plot(String name, String caption, String xAxis, Timeline timeline, List<Marker> markers, Panel... panels) {
             requireId(name);
             String file = id + "-" + name + ".png";
             List<String> empty = new ArrayList<>();
             List<XYChart> charts = new ArrayList<>();
             for (Panel panel : panels) {
-                charts.add(chart(panel, timeline, markers, empty));
+                charts.add(chart(panel, xAxis, timeline, markers, empty));
             }
             try {
                 Files.createDirectories(DIR);
@@ -204,9 +209,9 @@ final class E2eReport {
         Files.writeString(DIR.resolve("summary.md"), summary, StandardCharsets.UTF_8);
     }
 
-    private static XYChart chart(Panel panel, Timeline timeline, List<Marker> markers, List<String> empty) {
+    private static XYChart chart(Panel panel, String xAxis, Timeline timeline, List<Marker> markers, List<String> empty) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(PANEL_HEIGHT).title(panel.title())
-                .xAxisTitle("seconds since load start").yAxisTitle(panel.yAxis()).build();
+                .xAxisTitle(xAxis).yAxisTitle(panel.yAxis()).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setChartBackgroundColor(Color.WHITE)
                 .setPlotContentSize(0.95).setMarkerSize(3);
         chart.getStyler().setXAxisDecimalPattern("0").setYAxisMin(0.0);
@@ -235,10 +240,12 @@ final class E2eReport {
                     new double[] {0, 0}).setMarker(SeriesMarkers.NONE).setLineColor(Color.LIGHT_GRAY);
         }
         double labelY = top > 0 ? top * 1.05 : 1;
-        chart.getStyler().setYAxisMax(labelY * 1.08);
-        for (Marker marker : markers) {
+        chart.getStyler().setYAxisMax(labelY * 1.1);
+        for (int i = 0; i < markers.size(); i++) {
+            Marker marker = markers.get(i);
             chart.addAnnotation(new AnnotationLine(marker.t(), true, false));
-            chart.addAnnotation(new AnnotationText(marker.label(), marker.t(), labelY, false));
+            // Labels of markers close in time would overlap: every other one sits lower.
+            chart.addAnnotation(new AnnotationText(marker.label(), marker.t(), labelY * (i % 2 == 0 ? 1.04 : 0.92), false));
         }
         return chart;
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
@@ -51,6 +52,8 @@ final class K6Load implements AutoCloseable {
     private final String script;
     private final Map<String, String> env = new LinkedHashMap<>();
     private final ToStringConsumer output = new ToStringConsumer();
+    // Each line k6 printed, with when it arrived: scripts announce their phases (console.log) this way.
+    private final List<Map.Entry<Instant, String>> lines = new CopyOnWriteArrayList<>();
     private String baseUrl = SERVICE_FROM_KIND_NETWORK;
     private Duration limit = Duration.ofMinutes(5);
     private K6Container container;
@@ -150,6 +153,26 @@ final class K6Load implements AutoCloseable {
         }
     }
 
+    /**
+     * When k6 first printed a line containing FRAGMENT (e.g. a script's {@code console.log} at the end of its
+     * setup), waiting up to TIMEOUT for it; fails with k6's output when it does not come or k6 exits first.
+     */
+    Instant awaitOutput(String fragment, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            for (Map.Entry<Instant, String> line : lines) {
+                if (line.getValue().contains(fragment)) {
+                    return line.getKey();
+                }
+            }
+            if (!running() || Instant.now().isAfter(deadline)) {
+                fail("k6 %s printed no line with \"%s\" %s; its output:%n%s", script, fragment,
+                        running() ? "within " + timeout : "before it exited", output.toUtf8String());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** Runs the script to completion. */
     K6Summary run() {
         return start().await();
@@ -175,6 +198,7 @@ final class K6Load implements AutoCloseable {
     private void log(OutputFrame frame) {
         String line = frame.getUtf8StringWithoutLineEnding();
         if (!line.isBlank()) {
+            lines.add(Map.entry(Instant.now(), line));
             System.out.println("[k6 " + script + "] " + line);
         }
     }

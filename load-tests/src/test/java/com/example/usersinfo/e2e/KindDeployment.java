@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +30,13 @@ final class KindDeployment {
     static final String NAMESPACE = "users-info";
     static final URI SERVICE = URI.create("http://127.0.0.1:30080");
     static final URI PROMETHEUS = URI.create("http://127.0.0.1:30090");
+    static final URI ALERTMANAGER = URI.create("http://127.0.0.1:30093");
+    /** The chart's release name: its Deployment, HPA and Service are called so. */
+    static final String RELEASE = "users-info";
+    static final Path KUBECONFIG = ROOT.resolve(".local/kubeconfig");
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static KubernetesClient kubernetes;
 
     private KindDeployment() {
     }
@@ -71,5 +80,28 @@ final class KindDeployment {
             throw new AssertionError("GET " + PROMETHEUS.resolve(path) + " answered " + response.statusCode());
         }
         return JSON.readTree(response.body()).path("data");
+    }
+
+    /** Alertmanager's API v2, e.g. {@code /api/v2/status} or {@code /api/v2/alerts}. */
+    static JsonNode alertmanagerApi(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(ALERTMANAGER.resolve(path)).GET());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + ALERTMANAGER.resolve(path) + " answered " + response.statusCode());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** A client of the kind cluster (.local/kubeconfig, written by make cluster), shared by the e2e tests. */
+    static synchronized KubernetesClient kubernetes() throws IOException {
+        if (kubernetes == null) {
+            if (!Files.isRegularFile(KUBECONFIG)) {
+                fail("no kubeconfig at %s: run `make cluster`", KUBECONFIG);
+            }
+            Config config = Config.fromKubeconfig(Files.readString(KUBECONFIG));
+            config.setConnectionTimeout(5_000);
+            config.setRequestTimeout(10_000);
+            kubernetes = new KubernetesClientBuilder().withConfig(config).build();
+        }
+        return kubernetes;
     }
 }

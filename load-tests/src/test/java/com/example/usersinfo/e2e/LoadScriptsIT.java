@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every k6 script of load-tests/src/test/k6 runs against the service on kind through {@link K6Load}, with the
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * variables that size them against EKS or ECS), so a broken script or a broken request fails here and not
  * in someone's load test. Each run's figures go to the e2e report.
  */
+@ExtendWith(KindDiagnostics.class)
 class LoadScriptsIT {
 
     private static final E2eReport.Section REPORT = E2eReport.section("20-load-scripts", "k6 scripts, shortened runs on kind")
@@ -82,7 +85,7 @@ class LoadScriptsIT {
         }
         System.out.println(summary.describe());
         K6Summary.Latency latency = summary.latency();
-        REPORT.row("runs", script, env.toString(), Long.toString(summary.requests()), E2eReport.percent(summary.failedRate()),
+        REPORT.row("runs", script, new TreeMap<>(env).toString(), Long.toString(summary.requests()), E2eReport.percent(summary.failedRate()),
                 summary.checksPassed() + "/" + (summary.checksPassed() + summary.checksFailed()),
                 E2eReport.millis(latency.p95()), E2eReport.millis(latency.p99()), E2eReport.seconds(summary.elapsed()))
                 .write();

@@ -43,6 +43,13 @@ final class Timeline {
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue))));
     }
 
+    /** A copy whose t counts from ZERO seconds of this one (earlier samples get negative t). */
+    synchronized Timeline from(double zero) {
+        Timeline shifted = new Timeline(columns.toArray(String[]::new));
+        rows.forEach(row -> shifted.rows.add(new Row(row.t() - zero, row.values())));
+        return shifted;
+    }
+
     synchronized List<Row> rows() {
         return List.copyOf(rows);
     }
