@@ -31,4 +31,8 @@ done
 apt_install shellcheck
 log "✔ shellcheck $(shellcheck --version | sed -n 's/^version: //p') (Debian)"
 
+# The end-to-end report's plots (XChart, Java2D) need a font; a minimal machine has none.
+apt_install fontconfig fonts-dejavu-core
+log "✔ fonts for the report's plots: $(fc-list | wc -l) (fontconfig, fonts-dejavu-core)"
+
 log "✔ prerequisites ready in $(awk -v s="${start}" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s"
