@@ -8,9 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import java.util.regex.Pattern;
 final class AlertingStack {
 
     static final String NAMESPACE = "monitoring";
-    static final URI ALERTMANAGER = URI.create("http://127.0.0.1:30093");
     private static final String PROMETHEUS_DEPLOYMENT = "monitoring-prometheus-server";
     private static final String ALERTMANAGER_STATEFULSET = "monitoring-alertmanager";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -78,7 +75,7 @@ final class AlertingStack {
      * on anything else rather than guess), with the root's timings where the child sets none.
      */
     static Route route(Map<String, String> labels) throws IOException, InterruptedException {
-        JsonNode status = alertmanager("/api/v2/status");
+        JsonNode status = KindDeployment.alertmanagerApi("/api/v2/status");
         JsonNode root = YAML.readTree(status.path("config").path("original").asText()).path("route");
         Route route = new Route(root.path("receiver").asText(), duration(root, "group_wait", "30s"),
                 duration(root, "group_interval", "5m"), duration(root, "repeat_interval", "4h"));
@@ -142,16 +139,6 @@ final class AlertingStack {
         return alerts;
     }
 
-    /** Alertmanager's API v2 at PATH. */
-    static JsonNode alertmanager(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = KindDeployment.send(HttpRequest.newBuilder(ALERTMANAGER.resolve(path)).GET());
-        if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + ALERTMANAGER.resolve(path) + " answered " + response.statusCode()
-                    + ": " + response.body());
-        }
-        return KindDeployment.JSON.readTree(response.body());
-    }
-
     /**
      * Prometheus and Alertmanager restarted with no history: no samples, no alert states, no notification log.
      * Their storage is an emptyDir in kind (values-kind.yaml), so a new pod starts empty. Why the alerting test
@@ -188,7 +175,7 @@ final class AlertingStack {
     private static boolean answers() {
         try {
             return KindDeployment.send(HttpRequest.newBuilder(KindDeployment.PROMETHEUS.resolve("/-/ready")).GET()).statusCode() == 200
-                    && KindDeployment.send(HttpRequest.newBuilder(ALERTMANAGER.resolve("/-/ready")).GET()).statusCode() == 200;
+                    && KindDeployment.send(HttpRequest.newBuilder(KindDeployment.ALERTMANAGER.resolve("/-/ready")).GET()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -86,7 +86,8 @@ final class KindDeployment {
     static JsonNode alertmanagerApi(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(ALERTMANAGER.resolve(path)).GET());
         if (response.statusCode() != 200) {
-            throw new AssertionError("GET " + ALERTMANAGER.resolve(path) + " answered " + response.statusCode());
+            throw new AssertionError("GET " + ALERTMANAGER.resolve(path) + " answered " + response.statusCode()
+                    + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
