@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -25,6 +26,7 @@ type Clients struct {
 	ECR        *ecr.Client
 	DynamoDB   *dynamodb.Client
 	ECS        *ecs.Client
+	EKS        *eks.Client
 	ELBv2      *elasticloadbalancingv2.Client
 	CloudWatch *cloudwatch.Client
 	Logs       *cloudwatchlogs.Client
@@ -50,6 +52,7 @@ func (s *Stack) Clients(t *testing.T) Clients {
 		ECR:      ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.BaseEndpoint = url("ecr") }),
 		DynamoDB: dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = url("dynamodb") }),
 		ECS:      ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = url("ecs") }),
+		EKS:      eks.NewFromConfig(cfg, func(o *eks.Options) { o.BaseEndpoint = url("eks") }),
 		ELBv2: elasticloadbalancingv2.NewFromConfig(cfg, func(o *elasticloadbalancingv2.Options) {
 			o.BaseEndpoint = url("elbv2")
 		}),
