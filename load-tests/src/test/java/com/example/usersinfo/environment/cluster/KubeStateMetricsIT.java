@@ -389,6 +389,9 @@ class KubeStateMetricsIT {
         long start = System.nanoTime();
         try {
             return step.run();
+        } catch (ConditionTimeoutException e) {
+            // What the cluster says now is what the next run needs to know (pods, their restarts, events).
+            throw new AssertionError(name + ": " + e.getMessage() + "\n" + diagnostics(), e);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
