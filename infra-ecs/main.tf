@@ -84,7 +84,7 @@ locals {
     ]
   })
 
-  # Exactly the calls DynamoDbUserRepository and the readiness check make, on the users table only;
+  # Exactly the calls DynamoDbUserRepository and the /health check make, on the users table only;
   # transactions need the rights of the writes inside them (Put, Delete).
   task_policy = jsonencode({
     Version = "2012-10-17"

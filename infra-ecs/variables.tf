@@ -186,7 +186,7 @@ variable "container_health_check_command" {
 }
 
 variable "health_check_path" {
-  description = "HTTP path the load balancer checks on each task: the service's readiness (it includes the users table)."
+  description = "HTTP path the load balancer checks on each task: the service's readiness (it reports the users table but stays 200 while the table does not answer, so a DynamoDB outage does not make ECS replace every task)."
   type        = string
   default     = "/health/readiness"
 

@@ -21,6 +21,15 @@ kubernetes-pods job and a ServiceMonitor attach to every series.
 {{- $runbooks := trimSuffix "/" $a.runbookBaseUrl -}}
 {{- $availabilityBudget := printf "(1 - %v)" $a.availability.objective -}}
 {{- $latencyBudget := printf "(1 - %v)" $a.latency.objective -}}
+{{- /* The workbook's window pairs and burn factors for a 30-day objective: a page spends 2 % of the budget in
+1 h or 5 % in 6 h, a ticket 10 % in 1 d or 10 % in 3 d. */ -}}
+{{- $page := dict "severity" "critical" "for" $a.pageFor "summary" "is failing requests fast enough to exhaust its error budget within days." -}}
+{{- $ticket := dict "severity" "warning" "for" $a.ticketFor "summary" "is slowly burning its error budget." -}}
+{{- $burnRates := list
+  (merge (dict "long" "1h" "short" "5m" "factor" 14.4 "budgetLasts" "about 2 days") $page)
+  (merge (dict "long" "6h" "short" "30m" "factor" 6 "budgetLasts" "5 days") $page)
+  (merge (dict "long" "1d" "short" "2h" "factor" 3 "budgetLasts" "10 days") $ticket)
+  (merge (dict "long" "3d" "short" "6h" "factor" 1 "budgetLasts" "30 days") $ticket) -}}
 groups:
   # SLIs and the SLO alerts share a group: rules in a group run in order, so each alert reads the ratios
   # recorded in the same evaluation, not the previous one.
@@ -46,59 +55,66 @@ groups:
         labels:
           service: {{ $name }}
       {{- end }}
+      {{- /* Each window pair is its own rule (as Pyrra generates them), labelled with its windows: the
+      notification says how fast the budget burns, and the fast pair resolves as soon as its 5 min window is
+      clean instead of staying up with the 30 min window of the other pair. Alertmanager groups the pairs of one
+      incident into one notification (group_by alertname, namespace, service). */}}
+      {{- range $pair := $burnRates }}
       - alert: UsersInfoAvailabilityBurnRate
         expr: >-
-          (users_info:http_requests_error_ratio:rate1h{ {{- $service }}} > (14.4 * {{ $availabilityBudget }})
-            and users_info:http_requests_error_ratio:rate5m{ {{- $service }}} > (14.4 * {{ $availabilityBudget }}))
-          or
-          (users_info:http_requests_error_ratio:rate6h{ {{- $service }}} > (6 * {{ $availabilityBudget }})
-            and users_info:http_requests_error_ratio:rate30m{ {{- $service }}} > (6 * {{ $availabilityBudget }}))
-        for: {{ $a.pageFor }}
+          users_info:http_requests_error_ratio:rate{{ $pair.long }}{ {{- $service }}} > ({{ $pair.factor }} * {{ $availabilityBudget }})
+            and users_info:http_requests_error_ratio:rate{{ $pair.short }}{ {{- $service }}} > ({{ $pair.factor }} * {{ $availabilityBudget }})
+        for: {{ $pair.for }}
         labels:
-          severity: critical
+          severity: {{ $pair.severity }}
+          long_window: {{ $pair.long }}
+          short_window: {{ $pair.short }}
         annotations:
-          summary: {{ $name }} is failing requests fast enough to exhaust its error budget within days.
+          summary: {{ $name }} {{ $pair.summary }}
           description: >-
             {{`{{ $value | humanizePercentage }}`}} of requests to {{ $name }} in {{`{{ $labels.namespace }}`}} answered 5xx
-            over the alert's long window; the availability objective is {{ mulf $a.availability.objective 100 }} %
-            (at this rate the 30-day error budget lasts 2 to 5 days).
+            over the last {{ $pair.long }} (and over {{ $pair.short }}), more than {{ $pair.factor }} times the error budget of
+            the {{ mulf $a.availability.objective 100 }} % objective: at this rate the 30-day budget is spent in {{ $pair.budgetLasts }}.
           runbook_url: {{ $runbooks }}/UsersInfoAvailabilityBurnRate.md
-      - alert: UsersInfoAvailabilityBurnRate
-        expr: >-
-          (users_info:http_requests_error_ratio:rate1d{ {{- $service }}} > (3 * {{ $availabilityBudget }})
-            and users_info:http_requests_error_ratio:rate2h{ {{- $service }}} > (3 * {{ $availabilityBudget }}))
-          or
-          (users_info:http_requests_error_ratio:rate3d{ {{- $service }}} > {{ $availabilityBudget }}
-            and users_info:http_requests_error_ratio:rate6h{ {{- $service }}} > {{ $availabilityBudget }})
-        for: {{ $a.ticketFor }}
-        labels:
-          severity: warning
-        annotations:
-          summary: {{ $name }} is slowly burning its error budget.
-          description: >-
-            {{`{{ $value | humanizePercentage }}`}} of requests to {{ $name }} in {{`{{ $labels.namespace }}`}} answered 5xx
-            over the alert's long window; the availability objective is {{ mulf $a.availability.objective 100 }} %
-            (at this rate the 30-day error budget is gone before the month is).
-          runbook_url: {{ $runbooks }}/UsersInfoAvailabilityBurnRate.md
+      {{- end }}
+      {{- range $pair := $burnRates }}
+      {{- if eq $pair.severity "critical" }}
       - alert: UsersInfoLatencyBurnRate
         expr: >-
-          (users_info:http_requests_slow_ratio:rate1h{ {{- $service }}} > (14.4 * {{ $latencyBudget }})
-            and users_info:http_requests_slow_ratio:rate5m{ {{- $service }}} > (14.4 * {{ $latencyBudget }}))
-          or
-          (users_info:http_requests_slow_ratio:rate6h{ {{- $service }}} > (6 * {{ $latencyBudget }})
-            and users_info:http_requests_slow_ratio:rate30m{ {{- $service }}} > (6 * {{ $latencyBudget }}))
-        for: {{ $a.pageFor }}
+          users_info:http_requests_slow_ratio:rate{{ $pair.long }}{ {{- $service }}} > ({{ $pair.factor }} * {{ $latencyBudget }})
+            and users_info:http_requests_slow_ratio:rate{{ $pair.short }}{ {{- $service }}} > ({{ $pair.factor }} * {{ $latencyBudget }})
+        for: {{ $pair.for }}
         labels:
           severity: critical
+          long_window: {{ $pair.long }}
+          short_window: {{ $pair.short }}
         annotations:
           summary: {{ $name }} is too slow for its latency objective.
           description: >-
             {{`{{ $value | humanizePercentage }}`}} of requests to {{ $name }} in {{`{{ $labels.namespace }}`}} took longer than
-            {{ $a.latency.thresholdSeconds }} s over the alert's long window; the objective is {{ mulf $a.latency.objective 100 }} %
-            within it (p{{ mulf $a.latency.objective 100 }} under {{ $a.latency.thresholdSeconds }} s).
+            {{ $a.latency.thresholdSeconds }} s over the last {{ $pair.long }} (and over {{ $pair.short }}), more than
+            {{ $pair.factor }} times the budget of the objective, {{ mulf $a.latency.objective 100 }} % within it
+            (p{{ mulf $a.latency.objective 100 }} under {{ $a.latency.thresholdSeconds }} s).
           runbook_url: {{ $runbooks }}/UsersInfoLatencyBurnRate.md
+      {{- end }}
+      {{- end }}
   - name: users-info.causes
     rules:
+      {{- /* The SLO alerts count the requests the pods answer: with no pod Ready, nothing is answered, nothing
+      is counted, and they stay silent while every client is refused. This is the page for that case. */}}
+      - alert: UsersInfoNoReadyPod
+        expr: >-
+          sum by (namespace) (kube_pod_status_ready{ {{- $pods }}, condition="true"}) == 0
+        for: {{ $a.pageFor }}
+        labels:
+          severity: critical
+          service: {{ $name }}
+        annotations:
+          summary: No {{ $name }} pod is Ready; every request is refused.
+          description: >-
+            None of the {{ $name }} pods in {{`{{ $labels.namespace }}`}} has been Ready for {{ $a.pageFor }}: the Service has
+            no endpoints, clients get connection errors, and the service's own metrics see no requests at all.
+          runbook_url: {{ $runbooks }}/UsersInfoNoReadyPod.md
       - alert: UsersInfoAtMaxReplicas
         expr: >-
           kube_horizontalpodautoscaler_status_current_replicas{ {{- $hpa }}}

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <ol>
  *   <li>normal load (k6 average.js) with one restart of a serving pod: no notification at all;</li>
  *   <li>a rollout whose pod crash-loops: UsersInfoRestartingTooOften reaches the chat receiver;</li>
- *   <li>DynamoDB unreachable for the pods under load: UsersInfoAvailabilityBurnRate (critical) pages within
- *       its budget, read from the loaded rules and Alertmanager's configuration.</li>
+ *   <li>DynamoDB unreachable for the pods under load: UsersInfoAvailabilityBurnRate (critical, the fast-burn
+ *       pair) pages within its budget, read from the loaded rules and Alertmanager's configuration; after
+ *       healing, its resolved notification arrives within the budget of its short window.</li>
  * </ol>
  * Prometheus and Alertmanager start without history (see {@link AlertingStack#reset}); every fault is healed
  * in a finally block; the report (E2eReport section 40-alerting) gets the timings and a timeline of alert states.
@@ -53,6 +54,9 @@ class AlertingIT {
 
     static final String PAGE = "UsersInfoAvailabilityBurnRate";
     static final String RESTARTS = "UsersInfoRestartingTooOften";
+    /** The page's fast-burn rule (1 h and 5 min windows): the one that resolves within minutes of healing. */
+    private static final Map<String, String> FAST_BURN = Map.of("severity", "critical", "long_window", "1h");
+    private static final Map<String, String> WARNING = Map.of("severity", "warning");
     private static final String CONTAINER = "users-info";
     /** Delivery and clock skew between Prometheus, Alertmanager and this JVM, on top of each computed budget. */
     private static final Duration MARGIN = Duration.ofSeconds(15);
@@ -120,8 +124,8 @@ class AlertingIT {
     @Test
     @Order(1)
     void normalLoadAndOneRestartNotifyNobody() throws Exception {
-        AlertingStack.Rule page = AlertingStack.rule(PAGE, "critical");
-        AlertingStack.Rule restarts = AlertingStack.rule(RESTARTS, "warning");
+        AlertingStack.Rule page = AlertingStack.rule(PAGE, FAST_BURN);
+        AlertingStack.Rule restarts = AlertingStack.rule(RESTARTS, WARNING);
         AlertingStack.Route pager = AlertingStack.route(page.labels());
         AlertingStack.Route chat = AlertingStack.route(restarts.labels());
         // A notification caused by this load would arrive within the page's `for` after its condition first
@@ -157,8 +161,7 @@ class AlertingIT {
                 seenAlerts.addAll(serviceAlerts());
                 Thread.sleep(SAMPLE_EVERY.toMillis());
             }
-            double restartsSeen = value("increase(kube_pod_container_status_restarts_total{namespace=\""
-                    + KindDeployment.NAMESPACE + "\", pod=\"" + name + "\", container=\"" + CONTAINER + "\"}[15m])");
+            double restartsSeen = ruleValue(restarts, name);
             report.figure("quiet window under normal load", E2eReport.seconds(Duration.between(windowStart, Instant.now()))
                     + " (budget it covers: for " + page.pendingFor().toSeconds() + " s + evaluation "
                     + page.evaluationInterval().toSeconds() + " s + group_wait " + pager.groupWait().toSeconds()
@@ -169,7 +172,7 @@ class AlertingIT {
 
             assertThat(seenAlerts).as("users-info alerts pending or firing in Prometheus during the quiet window").isEmpty();
             assertThat(sink.notifications()).as("notifications during normal load with one restart").isEmpty();
-            assertThat(restartsSeen).as("the restarts rule saw the restart of %s (increase over 15 m)", name)
+            assertThat(restartsSeen).as("the restarts rule's value for %s (increase over 15 m)", name)
                     .isGreaterThan(0.5).isLessThanOrEqualTo(threshold(restarts));
         }
     }
@@ -177,7 +180,7 @@ class AlertingIT {
     @Test
     @Order(2)
     void crashLoopingRolloutFiresTheRestartsAlert() throws Exception {
-        AlertingStack.Rule restarts = AlertingStack.rule(RESTARTS, "warning");
+        AlertingStack.Rule restarts = AlertingStack.rule(RESTARTS, WARNING);
         AlertingStack.Route chat = AlertingStack.route(restarts.labels());
         double threshold = threshold(restarts);
         Set<String> before = kubernetes.pods().inNamespace(KindDeployment.NAMESPACE).list().getItems().stream()
@@ -222,7 +225,7 @@ class AlertingIT {
             Duration budget = scrapeInterval.plus(restarts.evaluationInterval()).plus(wait).plus(MARGIN);
             report.figure("crash loop: rollout → notification", E2eReport.seconds(Duration.between(rollout, notification.arrivedAt())));
             report.figure("crash loop: restarts when the rule first held", Integer.toString(restartsWhenActive)
-                    + " (fires above " + threshold + "; increase() extrapolates to the end of its window)");
+                    + " (fires above " + threshold + "; increase() extrapolates to the edges of its window)");
             report.figure("crash loop: restart → notification", E2eReport.seconds(Duration.between(from, notification.arrivedAt()))
                     + " (budget " + budget.toSeconds() + " s: scrape " + scrapeInterval.toSeconds() + " s + evaluation "
                     + restarts.evaluationInterval().toSeconds() + " s + " + (groupNotified ? "group_interval " : "group_wait ")
@@ -250,26 +253,32 @@ class AlertingIT {
 
     @Test
     @Order(3)
-    void dynamoDbUnreachableUnderLoadPagesWithinItsBudget() throws Exception {
-        AlertingStack.Rule page = AlertingStack.rule(PAGE, "critical");
+    void dynamoDbUnreachableUnderLoadPagesWithinItsBudgetAndResolvesAfterHealing() throws Exception {
+        AlertingStack.Rule page = AlertingStack.rule(PAGE, FAST_BURN);
         AlertingStack.Route pager = AlertingStack.route(page.labels());
         // The first failed requests are scraped twice before rate() sees them (a new 5xx series), the next
         // evaluation makes the alert pending, `for` makes it fire, group_wait lets Alertmanager send.
         Duration budget = scrapeInterval.multipliedBy(2).plus(page.evaluationInterval()).plus(page.pendingFor())
                 .plus(pager.groupWait()).plus(MARGIN);
-        try (K6Load k6 = K6Load.script("average.js").env("RAMP", "10s").env("DURATION", (budget.toSeconds() + 90) + "s")
-                .limit(budget.plusMinutes(4))) {
+        // After healing the fast pair holds until the fault's errors leave its short window; two scrapes bring the
+        // clean samples, an evaluation ends the alert, and Alertmanager sends the changed group at its next
+        // group_interval.
+        Duration shortWindow = AlertingStack.goDuration(page.labels().get("short_window"));
+        Duration resolveBudget = shortWindow.plus(scrapeInterval.multipliedBy(2)).plus(page.evaluationInterval())
+                .plus(pager.groupInterval()).plus(MARGIN);
+        Duration load = budget.plus(resolveBudget).plusSeconds(60);
+        try (K6Load k6 = K6Load.script("average.js").env("RAMP", "10s").env("DURATION", load.toSeconds() + "s")
+                .limit(load.plusMinutes(3))) {
             k6.start();
             Thread.sleep(Duration.ofSeconds(20));
             assertThat(k6.running()).as("k6 drives traffic before the fault; its output:%n%s", k6.output()).isTrue();
             mark("DynamoDB unreachable");
             Instant fault = Instant.now();
-            Predicate<AlertSink.Notification> paged = n -> n.firing() && n.alertname().equals(PAGE);
             AlertSink.Notification notification;
             long dropped;
             try (DynamoDbPartition partition = DynamoDbPartition.start()) {
-                notification = awaitValue("the page (" + PAGE + ", firing) at the sink", budget.plusMinutes(2),
-                        () -> sink.notifications(paged).stream().findFirst().orElse(null));
+                notification = awaitValue("the page (" + PAGE + " " + FAST_BURN + ", firing) at the sink", budget.plusMinutes(2),
+                        () -> sink.notifications(n -> n.firing() && isFastBurnPage(n)).stream().findFirst().orElse(null));
                 dropped = partition.droppedPackets();
                 report.figure("fault", "DynamoDB Local unreachable for pods: " + partition.describe() + ", "
                         + dropped + " packets dropped");
@@ -280,6 +289,9 @@ class AlertingIT {
                     + " (budget " + budget.toSeconds() + " s: 2 scrapes " + scrapeInterval.toSeconds() + " s + evaluation "
                     + page.evaluationInterval().toSeconds() + " s + for " + page.pendingFor().toSeconds() + " s + group_wait "
                     + pager.groupWait().toSeconds() + " s + margin " + MARGIN.toSeconds() + " s)");
+            report.figure("page: window pairs firing", sink.notifications(n -> n.firing() && n.alertname().equals(PAGE)).stream()
+                    .map(n -> n.alert().labels().get("long_window") + "/" + n.alert().labels().get("short_window"))
+                    .distinct().collect(Collectors.joining(", ")));
             awaitTrue("the service answers again after healing", Duration.ofMinutes(2), () -> readyPods().size() > 0
                     && KindDeployment.send(java.net.http.HttpRequest.newBuilder(KindDeployment.SERVICE.resolve("/users?limit=1")).GET())
                     .statusCode() == 200);
@@ -291,7 +303,24 @@ class AlertingIT {
             assertAnnotations(notification, PAGE);
             assertThat(Duration.between(fault, notification.arrivedAt())).as("fault → page").isLessThanOrEqualTo(budget);
             assertThat(dropped).as("packets the partition dropped (the service did try DynamoDB)").isPositive();
+
+            AlertSink.Notification resolved = awaitValue("the fast-burn page resolved at the sink", resolveBudget.plusMinutes(2),
+                    () -> sink.notifications(n -> n.resolved() && isFastBurnPage(n)).stream().findFirst().orElse(null));
+            mark("page resolved");
+            report.figure("healed → fast-burn page resolved", E2eReport.seconds(Duration.between(healed, resolved.arrivedAt()))
+                    + " (budget " + resolveBudget.toSeconds() + " s: short window " + shortWindow.toSeconds() + " s + 2 scrapes "
+                    + scrapeInterval.toSeconds() + " s + evaluation " + page.evaluationInterval().toSeconds()
+                    + " s + group_interval " + pager.groupInterval().toSeconds() + " s + margin " + MARGIN.toSeconds() + " s)");
+
+            assertThat(resolved.receiver()).as("receiver of the resolved notification").isEqualTo(pager.receiver());
+            assertThat(Duration.between(healed, resolved.arrivedAt())).as("healed → resolved").isLessThanOrEqualTo(resolveBudget);
+            assertThat(k6.running()).as("k6 still drives traffic when the page resolves; its output:%n%s", k6.output()).isTrue();
         }
+    }
+
+    private static boolean isFastBurnPage(AlertSink.Notification notification) {
+        return notification.alertname().equals(PAGE)
+                && notification.alert().labels().entrySet().containsAll(FAST_BURN.entrySet());
     }
 
     private static void assertAnnotations(AlertSink.Notification notification, String alert) {
@@ -350,6 +379,16 @@ class AlertingIT {
     private static double value(String promql) throws Exception {
         JsonNode result = KindDeployment.query(promql);
         return result.isEmpty() ? Double.NaN : result.get(0).path("value").path(1).asDouble(Double.NaN);
+    }
+
+    /** The value of RULE's expression (without its threshold) for POD, NaN when it has none. */
+    private static double ruleValue(AlertingStack.Rule rule, String pod) throws Exception {
+        for (JsonNode series : KindDeployment.query(THRESHOLD.matcher(rule.query().strip()).replaceFirst(""))) {
+            if (pod.equals(series.path("metric").path("pod").asText())) {
+                return series.path("value").path(1).asDouble(Double.NaN);
+            }
+        }
+        return Double.NaN;
     }
 
     private void sample() {

@@ -50,23 +50,29 @@ final class AlertingStack {
     }
 
     /**
-     * The alerting rule NAME whose labels include SEVERITY, from Prometheus's /api/v1/rules; fails naming the
-     * rules that are loaded when there is none.
+     * The alerting rule NAME whose labels include LABELS (a severity, a window pair), from Prometheus's
+     * /api/v1/rules; fails naming the rules that are loaded when there is none, or when several match.
      */
-    static Rule rule(String name, String severity) throws IOException, InterruptedException {
+    static Rule rule(String name, Map<String, String> labels) throws IOException, InterruptedException {
         List<String> loaded = new ArrayList<>();
+        List<Rule> matching = new ArrayList<>();
         for (JsonNode group : KindDeployment.prometheusApi("/api/v1/rules?type=alert").path("groups")) {
             for (JsonNode rule : group.path("rules")) {
-                loaded.add(rule.path("name").asText() + "{severity=" + rule.path("labels").path("severity").asText() + "}");
-                if (rule.path("name").asText().equals(name) && rule.path("labels").path("severity").asText().equals(severity)) {
-                    return new Rule(name, strings(rule.path("labels")), strings(rule.path("annotations")),
+                Map<String, String> ruleLabels = strings(rule.path("labels"));
+                loaded.add(rule.path("name").asText() + ruleLabels);
+                if (rule.path("name").asText().equals(name) && ruleLabels.entrySet().containsAll(labels.entrySet())) {
+                    matching.add(new Rule(name, ruleLabels, strings(rule.path("annotations")),
                             seconds(rule.path("duration").asDouble()), seconds(group.path("interval").asDouble()),
-                            rule.path("query").asText());
+                            rule.path("query").asText()));
                 }
             }
         }
-        throw new AssertionError("Prometheus (" + KindDeployment.PROMETHEUS + ") has no alerting rule " + name
-                + " with severity " + severity + "; loaded: " + loaded + " (scripts/deploy-kind.sh loads the chart's rules)");
+        if (matching.size() != 1) {
+            throw new AssertionError("Prometheus (" + KindDeployment.PROMETHEUS + ") has " + matching.size()
+                    + " alerting rules " + name + " with labels " + labels + " (one expected); loaded: " + loaded
+                    + " (scripts/deploy-kind.sh loads the chart's rules)");
+        }
+        return matching.getFirst();
     }
 
     /**

@@ -29,7 +29,7 @@ public interface UserRepository {
      */
     void delete(String id, Optional<Long> expectedVersion);
 
-    /** Whether the table can be reached right now (readiness). */
+    /** Whether the table can be reached right now (reported by readiness, never failing it). */
     boolean isAvailable();
 
     record NewUser(String email, String name, Optional<String> passwordHash) {
