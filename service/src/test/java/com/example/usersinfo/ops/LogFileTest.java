@@ -57,6 +57,7 @@ class LogFileTest {
                     .redirectErrorStream(true)
                     .redirectOutput(stdout.toFile());
             builder.environment().put("USERS_INFO_LOG_FILE", file.toString());
+            builder.environment().put("USERS_INFO_ACCESS_LOG_LEVEL", "INFO");
             builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
             Process service = builder.start();
             try {

@@ -14,10 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Hello world, request ids, health, metrics and logs: what operators and the platform rely on. */
 @MicronautTest
 class OperabilityTest extends RunningService {
+
+    private static final String ACCESS_LOG = "users-info.access";
 
     @Test
     void helloWorldNamesInstanceAndVersion() {
@@ -72,7 +75,7 @@ class OperabilityTest extends RunningService {
     @Test
     void logsCarryRequestIdsAndNeverPasswords() {
         String password = "secret-" + UUID.randomUUID();
-        try (LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = new LogCapture(ACCESS_LOG)) {
             Reply created = api.post("/users", "{\"email\":\"" + UUID.randomUUID() + "@example.com\",\"name\":\"L\","
                     + "\"password\":\"" + password + "\"}", "X-Request-Id", "log-test-1");
             String id = (String) created.map().get("id");
@@ -86,8 +89,15 @@ class OperabilityTest extends RunningService {
         }
     }
 
+    @Test
+    void theAccessLogIsOffByDefault() {
+        // One JSON line per request costs 44 % of GET / throughput (docs/benchmark.md); the access logger formats
+        // nothing unless its logger is enabled: USERS_INFO_ACCESS_LOG_LEVEL=INFO.
+        assertThat(LoggerFactory.getLogger(ACCESS_LOG).isInfoEnabled()).as("users-info.access at INFO").isFalse();
+    }
+
     private static List<String> accessLines(List<ILoggingEvent> events) {
-        return events.stream().filter(e -> e.getLoggerName().equals("users-info.access"))
+        return events.stream().filter(e -> e.getLoggerName().equals(ACCESS_LOG))
                 .map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
