@@ -22,14 +22,11 @@ kubernetes-pods job and a ServiceMonitor attach to every series.
 {{- $availabilityBudget := printf "(1 - %v)" $a.availability.objective -}}
 {{- $latencyBudget := printf "(1 - %v)" $a.latency.objective -}}
 {{- /* The workbook's window pairs and burn factors for a 30-day objective: a page spends 2 % of the budget in
-1 h or 5 % in 6 h, a ticket 10 % in 1 d or 10 % in 3 d. */ -}}
+1 h or 5 % in 6 h, a ticket 10 % in 1 d or 10 % in 3 d. At factor F the budget is spent in 30 / F days. */ -}}
 {{- $page := dict "severity" "critical" "for" $a.pageFor "summary" "is failing requests fast enough to exhaust its error budget within days." -}}
 {{- $ticket := dict "severity" "warning" "for" $a.ticketFor "summary" "is slowly burning its error budget." -}}
-{{- $burnRates := list
-  (merge (dict "long" "1h" "short" "5m" "factor" 14.4 "budgetLasts" "about 2 days") $page)
-  (merge (dict "long" "6h" "short" "30m" "factor" 6 "budgetLasts" "5 days") $page)
-  (merge (dict "long" "1d" "short" "2h" "factor" 3 "budgetLasts" "10 days") $ticket)
-  (merge (dict "long" "3d" "short" "6h" "factor" 1 "budgetLasts" "30 days") $ticket) -}}
+{{- $pages := list (merge (dict "long" "1h" "short" "5m" "factor" 14.4) $page) (merge (dict "long" "6h" "short" "30m" "factor" 6) $page) -}}
+{{- $tickets := list (merge (dict "long" "1d" "short" "2h" "factor" 3) $ticket) (merge (dict "long" "3d" "short" "6h" "factor" 1) $ticket) -}}
 groups:
   # SLIs and the SLO alerts share a group: rules in a group run in order, so each alert reads the ratios
   # recorded in the same evaluation, not the previous one.
@@ -59,7 +56,7 @@ groups:
       notification says how fast the budget burns, and the fast pair resolves as soon as its 5 min window is
       clean instead of staying up with the 30 min window of the other pair. Alertmanager groups the pairs of one
       incident into one notification (group_by alertname, namespace, service). */}}
-      {{- range $pair := $burnRates }}
+      {{- range $pair := concat $pages $tickets }}
       - alert: UsersInfoAvailabilityBurnRate
         expr: >-
           users_info:http_requests_error_ratio:rate{{ $pair.long }}{ {{- $service }}} > ({{ $pair.factor }} * {{ $availabilityBudget }})
@@ -74,11 +71,10 @@ groups:
           description: >-
             {{`{{ $value | humanizePercentage }}`}} of requests to {{ $name }} in {{`{{ $labels.namespace }}`}} answered 5xx
             over the last {{ $pair.long }} (and over {{ $pair.short }}), more than {{ $pair.factor }} times the error budget of
-            the {{ mulf $a.availability.objective 100 }} % objective: at this rate the 30-day budget is spent in {{ $pair.budgetLasts }}.
+            the {{ mulf $a.availability.objective 100 }} % objective: at this rate the 30-day budget is spent in {{ divf 30 $pair.factor | printf "%.0f" }} days.
           runbook_url: {{ $runbooks }}/UsersInfoAvailabilityBurnRate.md
       {{- end }}
-      {{- range $pair := $burnRates }}
-      {{- if eq $pair.severity "critical" }}
+      {{- range $pair := $pages }}
       - alert: UsersInfoLatencyBurnRate
         expr: >-
           users_info:http_requests_slow_ratio:rate{{ $pair.long }}{ {{- $service }}} > ({{ $pair.factor }} * {{ $latencyBudget }})
@@ -96,7 +92,6 @@ groups:
             {{ $pair.factor }} times the budget of the objective, {{ mulf $a.latency.objective 100 }} % within it
             (p{{ mulf $a.latency.objective 100 }} under {{ $a.latency.thresholdSeconds }} s).
           runbook_url: {{ $runbooks }}/UsersInfoLatencyBurnRate.md
-      {{- end }}
       {{- end }}
   - name: users-info.causes
     rules:

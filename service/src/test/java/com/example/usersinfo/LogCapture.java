@@ -4,7 +4,9 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -15,13 +17,15 @@ public final class LogCapture implements AutoCloseable {
 
     private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private final List<Logger> enabled;
-    private final List<Level> levels;
+    /** The loggers turned on, with the level each had before (null: inherited). */
+    private final Map<Logger, Level> previousLevels = new HashMap<>();
 
     public LogCapture(String... loggersToEnable) {
-        enabled = List.of(loggersToEnable).stream().map(name -> (Logger) LoggerFactory.getLogger(name)).toList();
-        levels = enabled.stream().map(Logger::getLevel).toList();
-        enabled.forEach(logger -> logger.setLevel(Level.INFO));
+        for (String name : loggersToEnable) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            previousLevels.put(logger, logger.getLevel());
+            logger.setLevel(Level.INFO);
+        }
         appender.start();
         root.addAppender(appender);
     }
@@ -36,8 +40,6 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         root.detachAppender(appender);
         appender.stop();
-        for (int i = 0; i < enabled.size(); i++) {
-            enabled.get(i).setLevel(levels.get(i));
-        }
+        previousLevels.forEach(Logger::setLevel);
     }
 }

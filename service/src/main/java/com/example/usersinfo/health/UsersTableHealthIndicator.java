@@ -23,7 +23,7 @@ final class UsersTableHealthIndicator extends AbstractHealthIndicator<Map<String
      * Working, without the table. Operational unset: ranked above UP and below DOWN when the endpoint aggregates
      * (HealthStatus#compareTo), and answered 200 (no http-mapping names it).
      */
-    static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
+    private static final HealthStatus DEGRADED = new HealthStatus("DEGRADED",
             "the users table does not answer: requests that need it get 503 with Retry-After", null, null);
 
     private final UserRepository users;
