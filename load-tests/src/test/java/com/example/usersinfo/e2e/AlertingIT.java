@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,8 @@ class AlertingIT {
 
     static final String PAGE = "UsersInfoAvailabilityBurnRate";
     static final String RESTARTS = "UsersInfoRestartingTooOften";
+    /** The SLO alerts: symptoms users feel, which normal load must not even bring to pending. */
+    private static final Set<String> SLO_ALERTS = Set.of(PAGE, "UsersInfoLatencyBurnRate");
     /** The page's fast-burn rule (1 h and 5 min windows): the one that resolves within minutes of healing. */
     private static final Map<String, String> FAST_BURN = Map.of("severity", "critical", "long_window", "1h");
     private static final Map<String, String> WARNING = Map.of("severity", "warning");
@@ -157,8 +160,12 @@ class AlertingIT {
             Instant quietUntil = latest(windowStart.plus(window), seen.plus(restarts.evaluationInterval().multipliedBy(2))
                     .plus(chat.groupWait()).plus(MARGIN));
             List<AlertingStack.ActiveAlert> seenAlerts = new ArrayList<>();
+            Map<String, Integer> pendingSamples = new TreeMap<>();
             while (Instant.now().isBefore(quietUntil)) {
-                seenAlerts.addAll(serviceAlerts());
+                List<AlertingStack.ActiveAlert> alerts = serviceAlerts();
+                seenAlerts.addAll(alerts);
+                alerts.stream().filter(alert -> alert.state().equals("pending")).map(AlertingStack.ActiveAlert::name)
+                        .distinct().forEach(alertName -> pendingSamples.merge(alertName, 1, Integer::sum));
                 Thread.sleep(SAMPLE_EVERY.toMillis());
             }
             double restartsSeen = ruleValue(restarts, name);
@@ -169,8 +176,17 @@ class AlertingIT {
             report.figure("single restart: JVM killed → restart in Prometheus", E2eReport.seconds(Duration.between(killed, seen)));
             report.figure("single restart: restarts rule's value for the pod", String.format("%.2f (fires above %s)",
                     restartsSeen, threshold(restarts)));
+            report.figure("quiet window: alerts seen pending (kept quiet by their `for`)", pendingSamples.isEmpty() ? "none"
+                    : pendingSamples.entrySet().stream().map(e -> e.getKey() + " in " + e.getValue() + " samples (every "
+                    + SAMPLE_EVERY.toSeconds() + " s)").collect(Collectors.joining(", ")));
 
-            assertThat(seenAlerts).as("users-info alerts pending or firing in Prometheus during the quiet window").isEmpty();
+
+            // Cause alerts may go pending under normal load, and their `for` keeps them quiet: a restarted JVM's
+            // start-up CPU counts toward the HPA (docs/alerting.md), which can reach its maximum for a minute.
+            assertThat(seenAlerts).filteredOn(alert -> SLO_ALERTS.contains(alert.name()))
+                    .as("SLO alerts pending or firing in Prometheus during the quiet window").isEmpty();
+            assertThat(seenAlerts).filteredOn(alert -> alert.state().equals("firing"))
+                    .as("users-info alerts firing in Prometheus during the quiet window").isEmpty();
             assertThat(sink.notifications()).as("notifications during normal load with one restart").isEmpty();
             assertThat(restartsSeen).as("the restarts rule's value for %s (increase over 15 m)", name)
                     .isGreaterThan(0.5).isLessThanOrEqualTo(threshold(restarts));
