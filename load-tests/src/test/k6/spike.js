@@ -2,9 +2,9 @@
 // The whole run must keep failures under MAX_FAILED_RATE with the spike's own latency bounds, and the
 // recovery scenario after it must meet the normal ones: the service comes back by itself.
 // Environment (defaults): BASE_URL (http://127.0.0.1:30080), VUS (5, the baseline), SPIKE_VUS (40),
-// BASELINE (20s), SPIKE (30s, held at SPIKE_VUS), RECOVERY (30s), THINK_MS (200), USERS (20),
-// P95_MS (300) and P99_MS (800) after the spike, SPIKE_P95_MS (1500) and SPIKE_P99_MS (3000) overall,
-// MAX_FAILED_RATE (0.01), REQUEST_TIMEOUT (10s).
+// BASELINE (20s), EDGE (10s, the surge's way up and down), SPIKE (30s, held at SPIKE_VUS), RECOVERY (30s),
+// THINK_MS (200), USERS (20), P95_MS (300) and P99_MS (800) after the spike, SPIKE_P95_MS (1500) and
+// SPIKE_P99_MS (3000) overall, MAX_FAILED_RATE (0.01), REQUEST_TIMEOUT (10s).
 import { sleep } from 'k6';
 import {
   BASE_URL, SUMMARY_TREND_STATS, createUsers, deleteUsers, durationEnv, intEnv, mixedIteration, requireService,
@@ -15,9 +15,8 @@ const VUS = intEnv('VUS', 5);
 const SPIKE_VUS = intEnv('SPIKE_VUS', 40);
 const BASELINE = durationEnv('BASELINE', '20s');
 const SPIKE = durationEnv('SPIKE', '30s');
+const EDGE = durationEnv('EDGE', '10s');
 const THINK_SECONDS = intEnv('THINK_MS', 200) / 1000;
-// The surge comes within 10 s and leaves within 10 s.
-const EDGE_SECONDS = 10;
 
 export const options = {
   scenarios: {
@@ -26,9 +25,9 @@ export const options = {
       startVUs: VUS,
       stages: [
         { target: VUS, duration: BASELINE },
-        { target: SPIKE_VUS, duration: `${EDGE_SECONDS}s` },
+        { target: SPIKE_VUS, duration: EDGE },
         { target: SPIKE_VUS, duration: SPIKE },
-        { target: VUS, duration: `${EDGE_SECONDS}s` },
+        { target: VUS, duration: EDGE },
       ],
       gracefulRampDown: '10s',
     },
@@ -36,7 +35,7 @@ export const options = {
       executor: 'constant-vus',
       vus: VUS,
       duration: durationEnv('RECOVERY', '30s'),
-      startTime: `${seconds(BASELINE) + seconds(SPIKE) + 2 * EDGE_SECONDS}s`,
+      startTime: `${seconds(BASELINE) + seconds(SPIKE) + 2 * seconds(EDGE)}s`,
     },
   },
   thresholds: Object.assign(
