@@ -180,7 +180,6 @@ class AlertingIT {
                     : pendingSamples.entrySet().stream().map(e -> e.getKey() + " in " + e.getValue() + " samples (every "
                     + SAMPLE_EVERY.toSeconds() + " s)").collect(Collectors.joining(", ")));
 
-
             // Cause alerts may go pending under normal load, and their `for` keeps them quiet: a restarted JVM's
             // start-up CPU counts toward the HPA (docs/alerting.md), which can reach its maximum for a minute.
             assertThat(seenAlerts).filteredOn(alert -> SLO_ALERTS.contains(alert.name()))
