@@ -37,6 +37,9 @@ var (
 	containerWaitingReason = prometheus.NewDesc("kube_pod_container_status_waiting_reason",
 		stable("Describes the reason the container is currently in waiting state."),
 		[]string{"namespace", "pod", "uid", "container", "reason"}, nil)
+	podCreated = prometheus.NewDesc("kube_pod_created",
+		stable("Unix creation timestamp"),
+		[]string{"namespace", "pod", "uid"}, nil)
 	podReady = prometheus.NewDesc("kube_pod_status_ready",
 		stable("Describes whether the pod is ready to serve requests."),
 		[]string{"namespace", "pod", "uid", "condition"}, nil)
@@ -66,6 +69,7 @@ func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	if c.pods != nil {
 		ch <- containerRestarts
 		ch <- containerWaitingReason
+		ch <- podCreated
 		ch <- podReady
 	}
 }
@@ -103,6 +107,11 @@ func collectHPA(ch chan<- prometheus.Metric, hpa *autoscalingv2.HorizontalPodAut
 
 func collectPod(ch chan<- prometheus.Metric, pod *corev1.Pod) {
 	uid := string(pod.UID)
+	// The API server sets it on every pod; kube-state-metrics skips objects without one.
+	if !pod.CreationTimestamp.IsZero() {
+		ch <- prometheus.MustNewConstMetric(podCreated, prometheus.GaugeValue, float64(pod.CreationTimestamp.Unix()),
+			pod.Namespace, pod.Name, uid)
+	}
 	// Regular containers only: kube-state-metrics reports init containers under other names.
 	for _, status := range pod.Status.ContainerStatuses {
 		ch <- prometheus.MustNewConstMetric(containerRestarts, prometheus.CounterValue, float64(status.RestartCount),

@@ -23,6 +23,7 @@ var allFamilies = []string{
 	"kube_horizontalpodautoscaler_status_desired_replicas",
 	"kube_pod_container_status_restarts_total",
 	"kube_pod_container_status_waiting_reason",
+	"kube_pod_created",
 	"kube_pod_status_ready",
 }
 
@@ -59,10 +60,13 @@ func hpa(namespace, name string, minReplicas *int32, maxReplicas, current, desir
 	}
 }
 
+// created is when every test pod was created (the fake clientset, unlike the API server, sets no time).
+var created = metav1.Unix(1_763_942_400, 0)
+
 func pod(namespace, name, uid string, ready corev1.ConditionStatus, containers ...corev1.ContainerStatus) *corev1.Pod {
 	p := &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, UID: types.UID(uid),
-			Labels: map[string]string{"app": name}},
+			Labels: map[string]string{"app": name}, CreationTimestamp: created},
 		Status: corev1.PodStatus{
 			Conditions:        []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionTrue}},
 			ContainerStatuses: containers,
@@ -125,6 +129,11 @@ kube_pod_container_status_restarts_total{container="sidecar",namespace="shop",po
 # TYPE kube_pod_container_status_waiting_reason gauge
 kube_pod_container_status_waiting_reason{container="app",namespace="shop",pod="pending",reason="ContainerCreating",uid="uid-pending"} 1
 kube_pod_container_status_waiting_reason{container="sidecar",namespace="shop",pod="web-1",reason="CrashLoopBackOff",uid="uid-web-1"} 1
+# HELP kube_pod_created [STABLE] Unix creation timestamp
+# TYPE kube_pod_created gauge
+kube_pod_created{namespace="kube-system",pod="coredns-1",uid="uid-coredns-1"} 1.7639424e+09
+kube_pod_created{namespace="shop",pod="pending",uid="uid-pending"} 1.7639424e+09
+kube_pod_created{namespace="shop",pod="web-1",uid="uid-web-1"} 1.7639424e+09
 # HELP kube_pod_status_ready [STABLE] Describes whether the pod is ready to serve requests.
 # TYPE kube_pod_status_ready gauge
 kube_pod_status_ready{condition="false",namespace="kube-system",pod="coredns-1",uid="uid-coredns-1"} 0
@@ -138,8 +147,8 @@ kube_pod_status_ready{condition="unknown",namespace="shop",pod="web-1",uid="uid-
 		t.Fatal(err)
 	}
 	// Nothing else: the subset is exactly the families above.
-	if n, err := testutil.GatherAndCount(e.state); err != nil || n != 20 {
-		t.Fatalf("gathered %d series (error %v), want the 20 above and nothing else", n, err)
+	if n, err := testutil.GatherAndCount(e.state); err != nil || n != 23 {
+		t.Fatalf("gathered %d series (error %v), want the 23 above and nothing else", n, err)
 	}
 }
 
@@ -156,7 +165,7 @@ func TestOnlyTheEnabledResourcesAreReported(t *testing.T) {
 	for _, family := range families {
 		names = append(names, family.GetName())
 	}
-	want := []string{"kube_pod_container_status_restarts_total", "kube_pod_status_ready"}
+	want := []string{"kube_pod_container_status_restarts_total", "kube_pod_created", "kube_pod_status_ready"}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("families %v, want %v (no HPA families without --resources=horizontalpodautoscalers)", names, want)
 	}
@@ -207,7 +216,7 @@ kube_pod_status_ready{condition="unknown",namespace="shop",pod="web-1",uid="uid-
 		t.Fatal(err)
 	}
 	eventually(t, "the deleted pod's series to disappear", func() bool {
-		n, err := testutil.GatherAndCount(e.state, "kube_pod_container_status_restarts_total", "kube_pod_status_ready")
+		n, err := testutil.GatherAndCount(e.state, "kube_pod_container_status_restarts_total", "kube_pod_created", "kube_pod_status_ready")
 		return err == nil && n == 0
 	})
 }
@@ -223,8 +232,9 @@ func TestTrimPodKeepsOnlyWhatIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	trimmed := obj.(*corev1.Pod)
-	if trimmed.Name != "web-1" || trimmed.Namespace != "shop" || trimmed.UID != "uid-web-1" {
-		t.Errorf("identity lost: %s/%s %s", trimmed.Namespace, trimmed.Name, trimmed.UID)
+	if trimmed.Name != "web-1" || trimmed.Namespace != "shop" || trimmed.UID != "uid-web-1" ||
+		!trimmed.CreationTimestamp.Equal(&created) {
+		t.Errorf("identity lost: %s/%s %s created %s", trimmed.Namespace, trimmed.Name, trimmed.UID, trimmed.CreationTimestamp)
 	}
 	if len(trimmed.Spec.Containers) != 0 || trimmed.Labels != nil || trimmed.ManagedFields != nil || trimmed.Status.InitContainerStatuses != nil {
 		t.Errorf("kept more than the reported fields: %+v", trimmed)

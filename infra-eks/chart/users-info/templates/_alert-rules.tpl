@@ -127,10 +127,24 @@ groups:
             The HPA of {{ $name }} in {{`{{ $labels.namespace }}`}} has kept {{`{{ $value }}`}} replicas, its maximum, for
             {{ $a.atMaxReplicasFor }}. More load will show up as latency and errors.
           runbook_url: {{ $runbooks }}/UsersInfoAtMaxReplicas.md
+      {{- /* Restarts within 15 minutes, counted exactly where Prometheus can:
+      - the count now minus the count 15 minutes ago, once Prometheus has that much of the pod's history;
+      - every restart of a pod created within the window: its count started at 0. increase() would miss a
+        crash-looping new pod's restarts before its series' first sample, and the kubelet's back-off would delay
+        the alert by one more restart (80 s, 160 s, then 5 min);
+      - otherwise (an older pod, a Prometheus with less history than that) the increase() estimate.
+      Every branch needs the pod's current count, so the alert ends with the pod (a range selector alone would
+      keep returning a deleted pod's samples for the window's length). */}}
+      {{- $restarts := printf "kube_pod_container_status_restarts_total{%s, container=%q}" $pods "users-info" }}
       - alert: UsersInfoRestartingTooOften
         expr: >-
-          sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{ {{- $pods }}, container="users-info"}[15m]))
-            > {{ $a.restartsPer15m }}
+          sum by (namespace, pod) (
+              {{ $restarts }} - {{ $restarts }} offset 15m
+            or
+              {{ $restarts }} and on (namespace, pod) (time() - kube_pod_created{ {{- $pods }}} < 15 * 60)
+            or
+              increase({{ $restarts }}[15m]) and {{ $restarts }}
+          ) > {{ $a.restartsPer15m }}
         labels:
           severity: warning
           service: {{ $name }}

@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,7 +204,7 @@ class KubeStateMetricsIT {
 
     @Test
     @Order(4)
-    void countsTheRestartsOfACrashingContainer() {
+    void reportsACrashingPodsCreationAndRestarts() throws Exception {
         requireInstalled();
         Pod pod = client.pods().inNamespace(NAMESPACE).withLabels(CRASHER_LABELS).list().getItems().stream()
                 .findFirst().orElseThrow(() -> new AssertionError("no " + CRASHER + " pod:\n" + diagnostics()));
@@ -214,6 +215,11 @@ class KubeStateMetricsIT {
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                 .until(() -> value(scrape(), "kube_pod_container_status_restarts_total", container), OptionalDouble::isPresent)
                 .getAsDouble();
+        // The restarts alert counts every restart of a pod younger than its window from the pod's creation.
+        assertThat(value(scrape(), "kube_pod_created", Map.of("namespace", NAMESPACE, "pod", pod.getMetadata().getName(),
+                "uid", pod.getMetadata().getUid())))
+                .as("kube_pod_created of %s", pod.getMetadata().getName())
+                .hasValue(Instant.parse(pod.getMetadata().getCreationTimestamp()).getEpochSecond());
         // Between two runs the kubelet reports the container as terminated, or as waiting in CrashLoopBackOff
         // once it has tried to start it during the back-off: both series are watched in one loop, until the
         // count has risen and the reason has been seen.
