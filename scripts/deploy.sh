@@ -24,6 +24,7 @@ NAMESPACE=users-info
 CHART="${ROOT_DIR}/infra-eks/chart/users-info"
 STATE_DIR="${LOCAL_DIR}/deploy"
 GAPS="${ROOT_DIR}/config/terraform/emulator-gaps.json"
+RACES="${ROOT_DIR}/config/terraform/emulator-races.json"
 
 case "${ACTION}" in
   up | down) ;;
@@ -95,6 +96,33 @@ has_state() {
   [ -n "$(terraform_cmd "${dir}" state list 2>/dev/null)" ]
 }
 
+# emulator_race LOG: the reason of the first race in config/terraform/emulator-races.json that LOG shows.
+emulator_race() {
+  local pattern why
+  while IFS=$'\t' read -r pattern why; do
+    if grep -qE "${pattern}" "$1"; then
+      echo "${why}"
+      return 0
+    fi
+  done < <(jq -r '.retryable_errors[] | [.pattern, .why] | @tsv' "${RACES}")
+  return 1
+}
+
+# terraform_logged LOG DIR ARGS...: terraform ARGS in DIR, its output in LOG. Locally, an error an emulator
+# answers to a race within the run is retried, at most twice; each failed attempt's log is kept as LOG.N.
+terraform_logged() {
+  local logfile="$1" attempt=1 why
+  shift
+  rm -f "${logfile}".[12]
+  until terraform_cmd "$@" >"${logfile}"; do
+    [ "${ENV}" = local ] && [ "${attempt}" -lt 3 ] && why=$(emulator_race "${logfile}") || return 1
+    mv "${logfile}" "${logfile}.${attempt}"
+    log "  ↻ again (attempt $((attempt + 1)) of 3; ${logfile}.${attempt} has the failed one): ${why}"
+    attempt=$((attempt + 1))
+    sleep 2
+  done
+}
+
 # apply MODULE [ARGS...]: terraform apply with the module's variables. Locally, resources that no emulator
 # can create (config/terraform/emulator-gaps.json) are left out with -target, and named.
 apply() {
@@ -114,16 +142,16 @@ apply() {
     log "  left out on the emulators (config/terraform/emulator-gaps.json): ${gaps}"
     [ "${#targets[@]}" -gt 0 ] || return 0
   fi
-  terraform_cmd "${dir}" apply -input=false -auto-approve -no-color "${vars[@]}" "${targets[@]}" "$@" \
-    >"${LOCAL_DIR}/deploy-apply-${module}.log" ||
+  terraform_logged "${LOCAL_DIR}/deploy-apply-${module}.log" \
+    "${dir}" apply -input=false -auto-approve -no-color "${vars[@]}" "${targets[@]}" "$@" ||
     die "terraform apply failed in ${module}" "read ${LOCAL_DIR}/deploy-apply-${module}.log (the state keeps what was created; run again after fixing)"
 }
 
 destroy() {
   local module="$1" vars=()
   mapfile -t vars < <(var_args "${module}")
-  terraform_cmd "$(workdir "${module}")" destroy -input=false -auto-approve -no-color "${vars[@]}" \
-    >"${LOCAL_DIR}/deploy-destroy-${module}.log" ||
+  terraform_logged "${LOCAL_DIR}/deploy-destroy-${module}.log" \
+    "$(workdir "${module}")" destroy -input=false -auto-approve -no-color "${vars[@]}" ||
     die "terraform destroy failed in ${module}" "read ${LOCAL_DIR}/deploy-destroy-${module}.log"
 }
 

@@ -58,6 +58,31 @@ func (e *Env) gapsOf(t *testing.T, module string) []Gap {
 	return gaps
 }
 
+// retryableErrors reads config/terraform/emulator-races.json, which make deploy_all (ENV=local) reads too:
+// the errors an emulator answers when two calls of one run race, which the next terraform run gets past.
+func (e *Env) retryableErrors(t *testing.T) map[string]string {
+	t.Helper()
+	path := filepath.Join(e.Root, "config", "terraform", "emulator-races.json")
+	var races struct {
+		RetryableErrors []struct {
+			Pattern string `json:"pattern"`
+			Why     string `json:"why"`
+		} `json:"retryable_errors"`
+	}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(data, &races)
+	}
+	if err != nil {
+		t.Fatalf("reading %s: %v", path, err)
+	}
+	retryable := map[string]string{}
+	for _, race := range races.RetryableErrors {
+		retryable[race.Pattern] = race.Why
+	}
+	return retryable
+}
+
 // Stack is one copy of a Terraform module in a temporary directory with its own state, pointed at the
 // emulators.
 type Stack struct {
@@ -157,19 +182,13 @@ func (e *Env) newStack(t *testing.T, module string, routes Routes, gaps []Gap, v
 	s := &Stack{env: e, Module: module, Dir: dir, Routes: routes, Gaps: gaps, started: time.Now()}
 	s.Options = &terraform.Options{
 		// Terraform's output goes to a log file in the copy; a failure prints its end (see hint).
-		Logger:       logger.New(fileLogger{path: filepath.Join(dir, "terraform.log")}),
-		TerraformDir: dir,
-		Vars:         vars,
-		NoColor:      true,
-		// moto serves concurrent RevokeSecurityGroup* calls on one group without a lock: deleting two rules of
-		// a group at once (Terraform's default parallelism) can remove both, and the second call then answers
-		// InvalidPermission.NotFound. Measured once in 4 fresh-clone runs (infra-ecs destroy); the retry
-		// refreshes the state, finds the rule gone and finishes. Only this error is retried.
-		RetryableTerraformErrors: map[string]string{
-			`InvalidPermission\.NotFound`: "moto removed a security group rule that a concurrent revoke also removed",
-		},
-		MaxRetries:         2,
-		TimeBetweenRetries: 2 * time.Second,
+		Logger:                   logger.New(fileLogger{path: filepath.Join(dir, "terraform.log")}),
+		TerraformDir:             dir,
+		Vars:                     vars,
+		NoColor:                  true,
+		RetryableTerraformErrors: e.retryableErrors(t),
+		MaxRetries:               2,
+		TimeBetweenRetries:       2 * time.Second,
 		EnvVars: map[string]string{
 			// As scripts/terraform.sh: the project's CLI configuration (provider from the mirror only) and the
 			// shared plugin cache, so init links the provider instead of copying 700 MB into each copy.
