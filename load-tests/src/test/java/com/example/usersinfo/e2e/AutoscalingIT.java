@@ -40,10 +40,10 @@ class AutoscalingIT {
     // pod, so the HPA's first decision asks for 5 pods and gets its maximum, 4 (at 4 pods: ~83 %).
     private static final int WARMUP_RATE = 2;
     private static final int RATE = 12;
-    private static final Duration WARMUP = Duration.ofSeconds(20);
+    private static final Duration WARMUP = Duration.ofSeconds(15);
     private static final Duration RAMP = Duration.ofSeconds(20);
-    private static final Duration SCALE_OUT = Duration.ofSeconds(70);
-    private static final Duration SETTLED = Duration.ofSeconds(40);
+    private static final Duration SCALE_OUT = Duration.ofSeconds(65);
+    private static final Duration SETTLED = Duration.ofSeconds(30);
     private static final int P95_MS = 500;
     private static final int P99_MS = 1000;
     private static final int SCALED_OUT = 3;
