@@ -80,12 +80,13 @@ JAVA="${JAVA_HOME}/bin/java"
 mkdir -p "${WORK}" "${LOGS}"
 
 # The service as its image runs it: the jar on a class path of jars (an AOT cache needs one), the image's
-# JVM flags, and -XX:MaxRAM=512m so the JVM sizes itself for the ECS task's 512 MiB as it does under that
-# container limit (75 % heap). The jar is copied only when it changed, so its timestamp, which an AOT cache
-# checks, stays the same between runs.
+# JVM flags (its heap share read from service/pom.xml), and -XX:MaxRAM=512m so the JVM sizes itself for the
+# ECS task's 512 MiB as it does under that container limit. The jar is copied only when it changed, so its
+# timestamp, which an AOT cache checks, stays the same between runs.
 build_service() {
   heartbeat "building the service" "${ROOT_DIR}/scripts/mvn.sh" -B -q -pl service package -DskipTests \
-    dependency:build-classpath -Dmdep.outputFile=target/bench-runtime.classpath -DincludeScope=runtime
+    dependency:build-classpath -Dmdep.outputFile=target/bench-runtime.classpath -DincludeScope=runtime \
+    help:evaluate -Dexpression=jvm.max-ram-percentage -Doutput=target/bench-max-ram-percentage
   mkdir -p "${WORK}/app"
   cmp -s "${SERVICE_DIR}/target/users-info-"*.jar "${WORK}/app/users-info.jar" ||
     cp "${SERVICE_DIR}/target/users-info-"*.jar "${WORK}/app/users-info.jar"
@@ -150,7 +151,8 @@ record() { printf '%s,%s,%s,%s,%s\n' "$@" >>"${RAW}"; }
 
 service_cmd() {
   local aot="$1"
-  local cmd=("${JAVA}" -XX:MaxRAM=512m -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError)
+  local cmd=("${JAVA}" -XX:MaxRAM=512m "-XX:MaxRAMPercentage=$(cat "${SERVICE_DIR}/target/bench-max-ram-percentage")"
+    -XX:+ExitOnOutOfMemoryError)
   case "${aot}" in
     train) cmd+=("-XX:AOTCacheOutput=${WORK}/aot/users-info.aot") ;;
     # AOTMode=on: refuse to start rather than silently run without the cache.
@@ -305,9 +307,10 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 saturation() { awk -F, -v p="$1" -v t="$2" '$1 == p && $2 == t && $3 == "rps" { print $5 }' "${RAW}" | median; }
 
 # --- AOT cache (JEP 483/514/515) --------------------------------------------------------------------------
-# Valid only for this JVM and this class path (paths, sizes, timestamps): retrained when either changes.
+# Valid only for this JVM, its heap and this class path (paths, sizes, timestamps): retrained when one changes.
 aot_key() {
   recipe_hash <("${JAVA}" -version 2>&1) "${SERVICE_DIR}/target/bench-runtime.classpath" \
+    "${SERVICE_DIR}/target/bench-max-ram-percentage" \
     <(stat -c '%n %s %Y' "${WORK}/app/users-info.jar")
 }
 train_aot() {
@@ -358,6 +361,7 @@ starts=${STARTS}
 connections=${CONNECTIONS}
 server_cpu=${SERVER_CPU}
 load_cpu=${LOAD_CPU}
+service_max_ram_percentage=$(cat "${SERVICE_DIR}/target/bench-max-ram-percentage")
 generator_limit=${GENERATOR_LIMIT}
 EOF
 }

@@ -247,6 +247,7 @@ def main(out):
     settings = (f"servers on core {meta.get('server_cpu')}, generators on core {meta.get('load_cpu')}; "
                 f"{meta.get('duration')} per run after a {meta.get('warmup')} warm-up, {meta.get('reps')} repetition(s), "
                 f"{meta.get('starts')} start(s); wrk with {meta.get('connections')} connections; "
+                f"the service's heap {meta.get('service_max_ram_percentage')} % of 512 MiB (-XX:MaxRAMPercentage); "
                 f"load average {meta.get('load_start')} at start, {meta.get('load_end')} at the end; "
                 f"measured in {meta.get('bench_seconds')} s")
     report = "\n".join([
