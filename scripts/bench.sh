@@ -114,6 +114,7 @@ build_ceiling() {
   (cd "${BENCH_SRC}/ceiling" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "${WORK}/ceiling" .)
 }
 step "Build the service jar (mvn package, no tests)" build_service
+MAX_RAM_PERCENTAGE=$(<"${SERVICE_DIR}/target/bench-max-ram-percentage")
 step "Install the peer: Express from load-tests/bench/peer/package-lock.json (npm ci)" build_peer
 step "Build the ceiling: load-tests/bench/ceiling (Go net/http, static)" build_ceiling
 
@@ -151,8 +152,7 @@ record() { printf '%s,%s,%s,%s,%s\n' "$@" >>"${RAW}"; }
 
 service_cmd() {
   local aot="$1"
-  local cmd=("${JAVA}" -XX:MaxRAM=512m "-XX:MaxRAMPercentage=$(cat "${SERVICE_DIR}/target/bench-max-ram-percentage")"
-    -XX:+ExitOnOutOfMemoryError)
+  local cmd=("${JAVA}" -XX:MaxRAM=512m "-XX:MaxRAMPercentage=${MAX_RAM_PERCENTAGE}" -XX:+ExitOnOutOfMemoryError)
   case "${aot}" in
     train) cmd+=("-XX:AOTCacheOutput=${WORK}/aot/users-info.aot") ;;
     # AOTMode=on: refuse to start rather than silently run without the cache.
@@ -361,7 +361,7 @@ starts=${STARTS}
 connections=${CONNECTIONS}
 server_cpu=${SERVER_CPU}
 load_cpu=${LOAD_CPU}
-service_max_ram_percentage=$(cat "${SERVICE_DIR}/target/bench-max-ram-percentage")
+service_max_ram_percentage=${MAX_RAM_PERCENTAGE}
 generator_limit=${GENERATOR_LIMIT}
 EOF
 }

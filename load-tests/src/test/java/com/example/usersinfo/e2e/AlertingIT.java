@@ -157,11 +157,8 @@ class AlertingIT {
                 int before = restarts(pod);
                 killed = Instant.now();
                 killJvm(pod);
-                boolean restartSeen = awaitValue("the restart of " + target + " in Prometheus, or the pod removed",
-                        Duration.ofMinutes(1), () -> value("kube_pod_container_status_restarts_total{namespace=\""
-                                + KindDeployment.NAMESPACE + "\", pod=\"" + target + "\", container=\"" + CONTAINER + "\"}") > before
-                                ? Boolean.TRUE : removed(target) ? Boolean.FALSE : null);
-                if (restartSeen) {
+                if (awaitValue("the restart of " + target + " in Prometheus, or the pod removed", Duration.ofMinutes(1),
+                        () -> restartCounted(target, before))) {
                     name = target;
                 } else if (attempt == 3) {
                     fail("a scale-in removed each of the 3 pods whose JVM was killed before Prometheus saw the restart");
@@ -402,9 +399,14 @@ class AlertingIT {
                 .toList();
     }
 
-    private boolean removed(String pod) {
+    /** TRUE once Prometheus counts more than {@code before} restarts of the pod, FALSE once it is being removed. */
+    private Boolean restartCounted(String pod, int before) throws Exception {
+        if (value("kube_pod_container_status_restarts_total{namespace=\"" + KindDeployment.NAMESPACE + "\", pod=\""
+                + pod + "\", container=\"" + CONTAINER + "\"}") > before) {
+            return Boolean.TRUE;
+        }
         Pod current = kubernetes.pods().inNamespace(KindDeployment.NAMESPACE).withName(pod).get();
-        return current == null || current.getMetadata().getDeletionTimestamp() != null;
+        return current == null || current.getMetadata().getDeletionTimestamp() != null ? Boolean.FALSE : null;
     }
 
     private static int restarts(Pod pod) {
