@@ -123,7 +123,7 @@ variable "cpu" {
 }
 
 variable "memory" {
-  description = "Memory of a task in MiB; Fargate allows per cpu: 256 -> 512, 1024, 2048; 512 -> 1024 to 4096; 1024 -> 2048 to 8192; 2048 -> 4096 to 16384; 4096 -> 8192 to 30720 (steps of 1024); 8192 -> 16384 to 61440 (steps of 4096); 16384 -> 32768 to 122880 (steps of 8192). The JVM takes 75 % of it as heap."
+  description = "Memory of a task in MiB; Fargate allows per cpu: 256 -> 512, 1024, 2048; 512 -> 1024 to 4096; 1024 -> 2048 to 8192; 2048 -> 4096 to 16384; 4096 -> 8192 to 30720 (steps of 1024); 8192 -> 16384 to 61440 (steps of 4096); 16384 -> 32768 to 122880 (steps of 8192). The image's JVM sizes its heap as a share of it (docs/image.md)."
   type        = number
   default     = 512
 
