@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param maxAttempts   attempts per call, first try included; the SDK backs off exponentially with jitter between them
  * @param attemptTimeout upper bound for one attempt
  * @param callTimeout   upper bound for a whole call including its retries; keeps requests inside client timeouts
+ * @param healthTimeout upper bound for readiness's DescribeTable, retries included; below the readiness probe's
+ *                      timeout (chart: 2 s), so a DynamoDB that does not answer makes readiness say DEGRADED, not time out
  * @param retryAfter    value of Retry-After sent with a 503 when DynamoDB is unavailable or throttling
  * @param createTable   create the table at startup if missing: only for DynamoDB Local in `make run` and tests
  */
@@ -52,6 +54,10 @@ public record DynamoDbConfiguration(
         @Bindable(defaultValue = "3s")
         @NotNull
         Duration callTimeout,
+
+        @Bindable(defaultValue = "1s")
+        @NotNull
+        Duration healthTimeout,
 
         @Bindable(defaultValue = "2s")
         @NotNull

@@ -3,6 +3,7 @@ package com.example.usersinfo.users;
 import com.example.usersinfo.config.DynamoDbConfiguration;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,11 +49,13 @@ final class DynamoDbUserRepository implements UserRepository {
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final Duration healthTimeout;
     private final Clock clock;
 
     DynamoDbUserRepository(DynamoDbClient dynamoDb, DynamoDbConfiguration configuration, Clock clock) {
         this.dynamoDb = dynamoDb;
         this.table = configuration.table();
+        this.healthTimeout = configuration.healthTimeout();
         this.clock = clock;
     }
 
@@ -185,7 +188,8 @@ final class DynamoDbUserRepository implements UserRepository {
     @Override
     public boolean isAvailable() {
         try {
-            return dynamoDb.describeTable(describe -> describe.tableName(table)).table() != null;
+            return dynamoDb.describeTable(describe -> describe.tableName(table)
+                    .overrideConfiguration(call -> call.apiCallTimeout(healthTimeout))).table() != null;
         } catch (SdkException e) {
             return false;
         }

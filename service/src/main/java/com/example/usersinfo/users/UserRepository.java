@@ -29,7 +29,10 @@ public interface UserRepository {
      */
     void delete(String id, Optional<Long> expectedVersion);
 
-    /** Whether the table can be reached right now (reported by readiness, never failing it). */
+    /**
+     * Whether the table can be reached right now (reported by readiness, never failing it), answered within the
+     * health-timeout setting however long a data call may take.
+     */
     boolean isAvailable();
 
     record NewUser(String email, String name, Optional<String> passwordHash) {
