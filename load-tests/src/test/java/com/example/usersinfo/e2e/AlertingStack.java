@@ -54,25 +54,32 @@ final class AlertingStack {
      * /api/v1/rules; fails naming the rules that are loaded when there is none, or when several match.
      */
     static Rule rule(String name, Map<String, String> labels) throws IOException, InterruptedException {
-        List<String> loaded = new ArrayList<>();
+        List<Rule> loaded = rules(Map.of());
+        List<Rule> matching = loaded.stream().filter(rule -> rule.name().equals(name)
+                && rule.labels().entrySet().containsAll(labels.entrySet())).toList();
+        if (matching.size() != 1) {
+            throw new AssertionError("Prometheus (" + KindDeployment.PROMETHEUS + ") has " + matching.size()
+                    + " alerting rules " + name + " with labels " + labels + " (one expected); loaded: "
+                    + loaded.stream().map(rule -> rule.name() + rule.labels()).toList()
+                    + " (scripts/deploy-kind.sh loads the chart's rules)");
+        }
+        return matching.getFirst();
+    }
+
+    /** Every alerting rule Prometheus has loaded (/api/v1/rules) whose labels include LABELS. */
+    static List<Rule> rules(Map<String, String> labels) throws IOException, InterruptedException {
         List<Rule> matching = new ArrayList<>();
         for (JsonNode group : KindDeployment.prometheusApi("/api/v1/rules?type=alert").path("groups")) {
             for (JsonNode rule : group.path("rules")) {
                 Map<String, String> ruleLabels = strings(rule.path("labels"));
-                loaded.add(rule.path("name").asText() + ruleLabels);
-                if (rule.path("name").asText().equals(name) && ruleLabels.entrySet().containsAll(labels.entrySet())) {
-                    matching.add(new Rule(name, ruleLabels, strings(rule.path("annotations")),
+                if (ruleLabels.entrySet().containsAll(labels.entrySet())) {
+                    matching.add(new Rule(rule.path("name").asText(), ruleLabels, strings(rule.path("annotations")),
                             seconds(rule.path("duration").asDouble()), seconds(group.path("interval").asDouble()),
                             rule.path("query").asText()));
                 }
             }
         }
-        if (matching.size() != 1) {
-            throw new AssertionError("Prometheus (" + KindDeployment.PROMETHEUS + ") has " + matching.size()
-                    + " alerting rules " + name + " with labels " + labels + " (one expected); loaded: " + loaded
-                    + " (scripts/deploy-kind.sh loads the chart's rules)");
-        }
-        return matching.getFirst();
+        return matching;
     }
 
     /**
