@@ -378,6 +378,7 @@ class AlertingIT {
      * traffic until the page can have resolved after healing.
      */
     private void startOutage() throws Exception {
+        // Phase 2's attempt, when k6 failed there before the cut: phase 3 tries again with a new run.
         if (outageLoad != null) {
             outageLoad.close();
         }
