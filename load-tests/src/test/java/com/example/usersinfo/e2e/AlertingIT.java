@@ -271,8 +271,8 @@ class AlertingIT {
         // inhibits the service's warnings, and no critical alert fires before its `for` has passed since the fault,
         // while this notification arrives within its budget of that restart. The overlap shortens the suite
         // (docs/alerting.md, "Why this order").
-        Duration notifyBudget = scrapeInterval.plus(restarts.evaluationInterval())
-                .plus(Collections.max(List.of(chat.groupWait(), chat.groupInterval()))).plus(MARGIN);
+        Duration notifyBudget = restartNotificationBudget(restarts,
+                Collections.max(List.of(chat.groupWait(), chat.groupInterval())));
         Duration earliestPage = AlertingStack.rules(Map.of("severity", "critical")).stream()
                 .map(AlertingStack.Rule::pendingFor).min(Comparator.naturalOrder()).orElseThrow();
         boolean faultAtThreshold = notifyBudget.compareTo(earliestPage) < 0;
@@ -317,7 +317,7 @@ class AlertingIT {
             boolean groupNotified = sink.notifications().stream()
                     .anyMatch(n -> n.alertname().equals(RESTARTS) && n.arrivedAt().isBefore(firing.arrivedAt()));
             Duration wait = groupNotified ? chat.groupInterval() : chat.groupWait();
-            Duration budget = scrapeInterval.plus(restarts.evaluationInterval()).plus(wait).plus(MARGIN);
+            Duration budget = restartNotificationBudget(restarts, wait);
             report.figure("crash loop: rollout → notification", E2eReport.seconds(Duration.between(rollout, notification.arrivedAt())));
             report.figure("crash loop: restarts when the rule first held", Integer.toString(restartsWhenActive)
                     + " (fires above " + (int) threshold + ", counted from the pod's creation)");
@@ -353,6 +353,11 @@ class AlertingIT {
                 rolloutToRestore = true;
             }
         }
+    }
+
+    /** Restart scraped → notification: a scrape, an evaluation, Alertmanager's WAIT for the group, the margin. */
+    private Duration restartNotificationBudget(AlertingStack.Rule restarts, Duration wait) {
+        return scrapeInterval.plus(restarts.evaluationInterval()).plus(wait).plus(MARGIN);
     }
 
     /** The chart's values again (helm upgrade --wait): the crash-looping ReplicaSet is scaled away. */
